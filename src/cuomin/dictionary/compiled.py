@@ -1,0 +1,308 @@
+"""Compile a merged stack into one Aho-Corasick automaton, cache it on disk, scan text.
+
+The automaton (pyahocorasick) does not see the text's characters directly: every
+character that occurs in some key gets a dense rank, written as two symbols from two small
+disjoint alphabets (a "high" and a "low" symbol), and every other character becomes one
+"other" pair that no key contains. pyahocorasick looks up a node's children by linear
+search, so small alphabets make each step cheap; because keys start with a high symbol and
+end with a low one, matches can only begin and end on character boundaries. Ranks follow
+character frequency in ordinary Chinese (jieba's word list), so that the most frequent
+characters are found first among a node's children.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import math
+import os
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import ahocorasick
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import DictionaryError
+from ..normalize import Normalized, Normalizer, default_normalizer
+from .layers import LayerManifest, resolve_stack, stack_fingerprint
+from .merge import MergedStack, Retraction, merge_layers
+from .records import Entry
+
+__all__ = ["CompiledDictionary", "KeyInfo", "LayerInfo", "load_dictionary", "compile_stack", "default_cache_dir"]
+
+log = logging.getLogger(__name__)
+
+#: Bump when the compiled format or the compile logic changes.
+COMPILER_VERSION: Final = "1"
+_MAX_CODE: Final = 0x110000
+_HIGH0: Final = 1  # first symbol of the high alphabet (0 is never used)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """One key of the automaton: a term of some entries and/or an allow phrase."""
+
+    text: str  # normalised
+    length: int  # in normalised characters
+    hits: tuple[int, ...]  # entries whose term this is
+    allows: tuple[int, ...]  # entries this phrase is an allow phrase of
+    allow_any: bool  # a layer-wide allow phrase
+
+
+@dataclass(frozen=True, slots=True)
+class LayerInfo:
+    name: str
+    level: str
+    version: str
+    authority: str
+    path: str
+
+
+def default_cache_dir() -> Path:
+    """``$CUOMIN_CACHE_DIR``, else ``$XDG_CACHE_HOME/cuomin``, else ``~/.cache/cuomin``."""
+    env = os.environ.get("CUOMIN_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "cuomin"
+
+
+def _char_frequencies() -> Counter[int]:
+    """Character frequencies from jieba's word list (read as a file, jieba not imported)."""
+    counts: Counter[int] = Counter()
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return counts
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    if not path.is_file():
+        return counts
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and parts[1].isdigit():
+                weight = int(parts[1])
+                for ch in parts[0]:
+                    counts[ord(ch)] += weight
+    return counts
+
+
+class CompiledDictionary:
+    """A stack of layers compiled for matching. Immutable and safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        entries: tuple[Entry, ...],
+        keys: tuple[KeyInfo, ...],
+        rank_codes: npt.NDArray[np.uint32],
+        automaton: ahocorasick.Automaton,
+        layers: tuple[LayerInfo, ...],
+        retractions: tuple[Retraction, ...],
+        fingerprint: str,
+        normalizer: Normalizer,
+    ) -> None:
+        self.entries = entries
+        self.keys = keys
+        self.layers = layers
+        self.retractions = retractions
+        self.fingerprint = fingerprint
+        self.normalizer = normalizer
+        self._automaton = automaton
+        self._rank_codes = rank_codes
+        n = int(rank_codes.shape[0])
+        self._base = base = max(2, math.isqrt(n) + 1)  # base*base > n: room for "other"
+        self._wide = 2 * base + _HIGH0 > 255
+        dtype = np.uint16 if self._wide else np.uint8
+        if self._wide and 2 * base + _HIGH0 >= 0xD800:
+            raise DictionaryError("词库字符过多，无法编译")
+        low0 = _HIGH0 + base
+        ranks = np.arange(n, dtype=np.int64)
+        self._high = np.full(_MAX_CODE, _HIGH0 + n // base, dtype=dtype)
+        self._low = np.full(_MAX_CODE, low0 + n % base, dtype=dtype)
+        self._high[rank_codes] = (_HIGH0 + ranks // base).astype(dtype)
+        self._low[rank_codes] = (low0 + ranks % base).astype(dtype)
+
+    # -- identity -------------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """``national@2026.11+city@3 #1a2b3c4d``: layer versions and content hash."""
+        layers = "+".join(f"{layer.name}@{layer.version or '?'}" for layer in self.layers)
+        return f"{layers} #{self.fingerprint[:8]}"
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        return None
+
+    # -- matching -------------------------------------------------------------------------
+    def encode(self, codes: npt.NDArray[np.uint32]) -> str:
+        """Two automaton symbols per normalised character."""
+        out = np.empty(2 * codes.shape[0], dtype=self._high.dtype)
+        out[0::2] = self._high[codes]
+        out[1::2] = self._low[codes]
+        if self._wide:
+            return out.astype("<u2").tobytes().decode("utf-16-le")
+        return out.tobytes().decode("latin-1")
+
+    def scan(self, norm: Normalized) -> list[tuple[int, int, int]]:
+        """Every key occurrence as ``(start, end, key_index)`` in normalised positions,
+        overlapping ones included, ordered by end position."""
+        if len(norm) == 0:
+            return []
+        keys = self.keys
+        out: list[tuple[int, int, int]] = []
+        for end_symbol, kid in self._automaton.iter(self.encode(norm.codes)):
+            end = (end_symbol >> 1) + 1
+            out.append((end - keys[kid].length, end, kid))
+        return out
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Write to ``folder`` atomically (a temporary folder renamed into place)."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+        try:
+            self._automaton.save(str(tmp / "automaton.bin"))  # STORE_INTS: no serializer
+            table = {
+                "compiler": COMPILER_VERSION,
+                "entries": self.entries,
+                "keys": self.keys,
+                "rank_codes": self._rank_codes,
+                "layers": self.layers,
+                "retractions": self.retractions,
+                "fingerprint": self.fingerprint,
+            }
+            (tmp / "table.pickle").write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+            try:
+                os.replace(tmp, folder)
+            except OSError:  # another process got there first: theirs is as good
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, folder: Path, normalizer: Normalizer) -> CompiledDictionary:
+        table = pickle.loads((folder / "table.pickle").read_bytes())
+        if table.get("compiler") != COMPILER_VERSION:
+            raise ValueError("compiled with another version")
+        automaton = ahocorasick.load(str(folder / "automaton.bin"), pickle.loads)
+        return cls(
+            entries=table["entries"],
+            keys=table["keys"],
+            rank_codes=table["rank_codes"],
+            automaton=automaton,
+            layers=table["layers"],
+            retractions=table["retractions"],
+            fingerprint=table["fingerprint"],
+            normalizer=normalizer,
+        )
+
+
+def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str) -> CompiledDictionary:
+    """Build the automaton and the key table for a merged stack."""
+    hits: dict[str, list[int]] = {}
+    allows: dict[str, list[int]] = {}
+    allow_any: set[str] = set()
+
+    def norm_key(phrase: str, where: str) -> str:
+        key = normalizer.normalize_term(phrase)
+        if not key:
+            raise DictionaryError(f"{where}: “{phrase}”规范化后为空（只有空白或分隔符）")
+        return key
+
+    for index, entry in enumerate(merged.entries):
+        term = norm_key(entry.term, entry.source)
+        hits.setdefault(term, []).append(index)
+        for phrase in entry.allow:
+            key = norm_key(phrase, entry.source)
+            if term not in key:
+                raise DictionaryError(
+                    f"{entry.source}: 放行短语“{phrase}”不包含词条“{entry.term}”，放行短语必须覆盖命中的词"
+                )
+            allows.setdefault(key, []).append(index)
+    for phrase, layer in merged.allow:
+        allow_any.add(norm_key(phrase, f"{layer}/allow.txt"))
+
+    texts = sorted(set(hits) | set(allows) | allow_any)
+    freq = _char_frequencies()
+    chars = {ord(c) for text in texts for c in text}
+    ordered = sorted(chars, key=lambda c: (-freq.get(c, 0), c))
+    rank = {c: i for i, c in enumerate(ordered)}
+    # Insert keys in rank order so that a node's most frequent children come first.
+    texts.sort(key=lambda t: [rank[ord(c)] for c in t])
+    keys = tuple(
+        KeyInfo(
+            text=t,
+            length=len(t),
+            hits=tuple(hits.get(t, ())),
+            allows=tuple(allows.get(t, ())),
+            allow_any=t in allow_any,
+        )
+        for t in texts
+    )
+    rank_codes = np.array(ordered, dtype=np.uint32)
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    compiled = CompiledDictionary(
+        entries=merged.entries,
+        keys=keys,
+        rank_codes=rank_codes,
+        automaton=automaton,
+        layers=tuple(_layer_info(m) for m in merged.layers),
+        retractions=merged.retractions,
+        fingerprint=fingerprint,
+        normalizer=normalizer,
+    )
+    for kid, key in enumerate(keys):
+        codes = np.frombuffer(key.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        automaton.add_word(compiled.encode(codes), kid)
+    if keys:
+        automaton.make_automaton()
+    return compiled
+
+
+def _layer_info(m: LayerManifest) -> LayerInfo:
+    return LayerInfo(m.name, m.level.value, m.version, m.authority, str(m.path))
+
+
+def load_dictionary(
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+    normalizer: Normalizer | None = None,
+) -> CompiledDictionary:
+    """Load and compile a stack of layers (the bundled national layer when ``paths`` is empty).
+
+    The compiled form is cached on disk under ``cache_dir`` (see :func:`default_cache_dir`),
+    keyed by the content of every layer file, the normaliser version and the compiler
+    version: a warm load reads two files and builds nothing.
+    """
+    norm = normalizer or default_normalizer()
+    chain = resolve_stack([Path(p) for p in paths] if paths else None)
+    fingerprint = stack_fingerprint(chain, salt=f"{COMPILER_VERSION}|{norm.version}")
+    folder = Path(cache_dir or default_cache_dir()) / "compiled" / fingerprint[:40]
+    if use_cache and (folder / "table.pickle").is_file():
+        try:
+            return CompiledDictionary.load(folder, norm)
+        except Exception as exc:  # a damaged cache is rebuilt, never trusted
+            log.warning("compiled dictionary cache %s unusable (%s); rebuilding", folder, exc)
+            shutil.rmtree(folder, ignore_errors=True)
+    compiled = compile_stack(merge_layers(chain), norm, fingerprint)
+    if use_cache:
+        try:
+            compiled.save(folder)
+        except OSError as exc:
+            log.warning("cannot write dictionary cache %s: %s", folder, exc)
+    return compiled

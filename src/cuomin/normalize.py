@@ -1,0 +1,265 @@
+"""Offset-preserving normalisation.
+
+Text and dictionary terms go through the same normaliser, so that a term matches however
+it was written: traditional or simplified characters, full-width or half-width forms,
+upper or lower case, compatibility ideographs, zero-width characters and spaces inserted
+between the characters of a word, separators (习-近-平, 法*轮*功) and tone-marked pinyin
+annotations that mirrored pages add (關(guān)于).
+
+Every character of the normalised text knows its index in the original text. Work is done
+on numpy arrays of code points with lookup tables, so a megabyte of text costs a few
+milliseconds; the index map is materialised only when characters were removed.
+
+Nothing is joined across sentence ends or line breaks: 台。独立 never becomes 台独立.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Normalizer", "Normalized", "default_normalizer", "NORMALIZER_VERSION"]
+
+#: Bump when the normalisation changes in a way that changes any output.
+NORMALIZER_VERSION: Final = "1"
+
+_MAX_CODE: Final = 0x110000
+
+# Deleted wherever they occur (decided on folded code points).
+_NOISE_CODES: Final = (
+    [0x00, 0x09, 0x20, 0xA0, 0xAD, 0x034F, 0x1680, 0x180E, 0x202F, 0x205F, 0x3000, 0xFEFF]
+    + list(range(0x01, 0x09))
+    + [0x0E, 0x0F] + list(range(0x10, 0x20))
+    + list(range(0x2000, 0x200B))  # en quad .. hair space
+    + list(range(0x200B, 0x2010))  # zero-width space, ZWNJ, ZWJ, LRM, RLM
+    + list(range(0x202A, 0x202F))  # bidi embeddings
+    + list(range(0x2060, 0x2065))  # word joiner, invisible operators
+    + list(range(0xFE00, 0xFE10))  # variation selectors
+    + list(range(0xE0100, 0xE01F0))
+)
+# Deleted only in a run between two CJK characters: 习-近-平, 法*轮*功, 习 · 近平.
+_SEPARATOR_CHARS: Final = "*-_.·•/\\|~#+=^`'\"・‧∙⋅"
+_CJK_RANGES: Final = (
+    (0x3400, 0x4DC0),
+    (0x4E00, 0xA000),
+    (0xF900, 0xFB00),
+    (0x20000, 0x2FA20),
+    (0x30000, 0x31350),
+)
+# Code point ranges where NFKC or lower-casing can change a character (the rest of the
+# Unicode space is left as it is, which keeps building the tables fast).
+_FOLD_SCAN_RANGES: Final = (
+    (0x0000, 0x3400),
+    (0xA000, 0xAC00),
+    (0xD7B0, 0x10000),
+    (0x10400, 0x10C00),
+    (0x1D400, 0x1D800),
+    (0x1E900, 0x1E960),
+    (0x1F100, 0x1F300),
+    (0x2F800, 0x2FA20),
+)
+_TONE_LETTERS: Final = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_TONE_RE: Final = re.compile(f"[{_TONE_LETTERS}]")
+_PINYIN_RE: Final = re.compile(
+    rf"[(（](?=[a-zü]*[{_TONE_LETTERS}])[a-zü{_TONE_LETTERS}]{{1,7}}[)）]"
+)
+
+_UInt32Array = npt.NDArray[np.uint32]
+_IntpArray = npt.NDArray[np.intp]
+_BoolArray = npt.NDArray[np.bool_]
+
+
+def _opencc_dir() -> Path:
+    import opencc  # opencc-python-reimplemented ships the OpenCC dictionary files
+
+    return Path(opencc.__file__).parent / "dictionary"
+
+
+def _read_char_table(path: Path) -> dict[int, int]:
+    """Single-character mappings of an OpenCC dictionary file: first candidate wins."""
+    table: dict[int, int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            key, _, values = line.rstrip("\n").partition("\t")
+            target = values.split(" ", 1)[0]
+            if len(key) == 1 and len(target) == 1 and key != target:
+                table[ord(key)] = ord(target)
+    return table
+
+
+class _Tables:
+    """The lookup tables, indexed by code point (built once per process)."""
+
+    __slots__ = ("fold", "noise", "runnable", "separator", "cjk", "digest")
+
+    def __init__(self) -> None:
+        fold = np.arange(_MAX_CODE, dtype=np.uint32)
+        for lo, hi in _FOLD_SCAN_RANGES:
+            for cp in range(lo, hi):
+                if 0xD800 <= cp < 0xE000:
+                    continue
+                ch = chr(cp)
+                out = unicodedata.normalize("NFKC", ch).lower()
+                if len(out) == 1 and out != ch:
+                    fold[cp] = ord(out)
+        folder = _opencc_dir()
+        variants: dict[int, int] = {}
+        for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+            variants.update(_read_char_table(folder / name))
+        trad = _read_char_table(folder / "TSCharacters.txt")
+        for src, dst in variants.items():
+            fold[src] = trad.get(dst, dst)
+        for src, dst in trad.items():
+            fold[src] = dst
+        # Make folding idempotent: fold(fold(c)) == fold(c).
+        for _ in range(3):
+            fold = fold[fold]
+        noise = np.zeros(_MAX_CODE, dtype=np.bool_)
+        noise[_NOISE_CODES] = True
+        separator = np.zeros(_MAX_CODE, dtype=np.bool_)
+        separator[[ord(c) for c in _SEPARATOR_CHARS]] = True
+        separator[[fold[ord(c)] for c in _SEPARATOR_CHARS]] = True
+        cjk = np.zeros(_MAX_CODE, dtype=np.bool_)
+        for lo, hi in _CJK_RANGES:
+            cjk[lo:hi] = True
+        self.fold: _UInt32Array = fold
+        self.noise: _BoolArray = noise
+        self.separator: _BoolArray = separator & ~noise
+        self.runnable: _BoolArray = noise | separator
+        self.cjk: _BoolArray = cjk
+        digest = hashlib.sha256()
+        for arr in (fold, noise, separator, cjk):
+            digest.update(arr.tobytes())
+        digest.update(_PINYIN_RE.pattern.encode())
+        self.digest = digest.hexdigest()[:16]
+
+
+class Normalized:
+    """The normalised form of one text, with the way back to the original.
+
+    ``codes`` holds the normalised code points; ``index[i]`` is the index in ``original``
+    of normalised character ``i`` (``index`` is None when nothing was removed, and then
+    positions are the same in both).
+    """
+
+    __slots__ = ("original", "codes", "index", "_text")
+
+    def __init__(self, original: str, codes: _UInt32Array, index: _IntpArray | None) -> None:
+        self.original = original
+        self.codes = codes
+        self.index = index
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The normalised text (decoded on first use)."""
+        if self._text is None:
+            self._text = self.codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        return self._text
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span ``[start, end)`` to the span of the original text that
+        produced it (from its first to its last character, inclusive of anything removed
+        between them)."""
+        if self.index is None:
+            return start, end
+        if end <= start:
+            pos = int(self.index[start]) if start < len(self.index) else len(self.original)
+            return pos, pos
+        return int(self.index[start]), int(self.index[end - 1]) + 1
+
+    def to_normalized(self, pos: int) -> int:
+        """The normalised position of the first kept character at or after original ``pos``."""
+        if self.index is None:
+            return pos
+        return int(np.searchsorted(self.index, pos))
+
+
+class Normalizer:
+    """Normalises text and terms the same way. Thread-safe; build it once and share it."""
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self.version = f"{NORMALIZER_VERSION}-{unicodedata.unidata_version}-{self._tables.digest}"
+
+    @property
+    def fold_table(self) -> _UInt32Array:
+        """code point → folded code point (read-only use)."""
+        return self._tables.fold
+
+    def normalize(self, text: str) -> Normalized:
+        t = self._tables
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        codes = t.fold[raw]
+        delete = t.noise[codes]
+        if t.separator[codes].any():
+            delete = delete | self._separator_runs(codes)
+        if _TONE_RE.search(text) is not None:
+            pinyin = self._pinyin_spans(text, codes)
+            if pinyin is not None:
+                delete = delete | pinyin
+        if not delete.any():
+            return Normalized(text, codes, None)
+        keep = np.flatnonzero(~delete)
+        return Normalized(text, codes[keep], keep)
+
+    def normalize_term(self, term: str) -> str:
+        """The normalised text of a dictionary term or phrase."""
+        return self.normalize(term).text
+
+    def _separator_runs(self, codes: _UInt32Array) -> _BoolArray:
+        """Runs of separators and noise that sit between two CJK characters."""
+        t = self._tables
+        n = codes.shape[0]
+        run = t.runnable[codes]
+        edges = np.diff(np.concatenate(([False], run, [False])).astype(np.int8))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        sep_count = np.concatenate(([0], np.cumsum(t.separator[codes])))
+        ok = (sep_count[ends] > sep_count[starts]) & (starts > 0) & (ends < n)
+        starts, ends = starts[ok], ends[ok]
+        ok = t.cjk[codes[starts - 1]] & t.cjk[codes[ends]]
+        starts, ends = starts[ok], ends[ok]
+        marks = np.zeros(n + 1, dtype=np.int32)
+        np.add.at(marks, starts, 1)
+        np.add.at(marks, ends, -1)
+        out: _BoolArray = np.cumsum(marks[:n]) > 0
+        return out
+
+    def _pinyin_spans(self, text: str, codes: _UInt32Array) -> _BoolArray | None:
+        """Tone-marked pinyin in brackets right after a CJK character: 關(guān)."""
+        cjk = self._tables.cjk
+        found: _BoolArray | None = None
+        for m in _PINYIN_RE.finditer(text):
+            start = m.start()
+            if start == 0 or not cjk[codes[start - 1]]:
+                continue
+            if found is None:
+                found = np.zeros(codes.shape[0], dtype=np.bool_)
+            found[start : m.end()] = True
+        return found
+
+
+_default_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _build_default() -> Normalizer:
+    return Normalizer()
+
+
+def default_normalizer() -> Normalizer:
+    """The process-wide normaliser, built on first use (never at import)."""
+    with _default_lock:
+        return _build_default()
