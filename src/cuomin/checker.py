@@ -11,6 +11,7 @@ from typing import Any
 
 from .dictionary.compiled import CompiledDictionary, load_dictionary
 from .errors import ConfigError, RuleError
+from .filters import apply_segment_filters
 from .model import Document, DocumentMeta, Finding, Location, Segment, Severity
 from .normalize import default_normalizer
 from .rules.base import Hit, Rule, RuleContext
@@ -141,6 +142,7 @@ class Checker:
         )
         lines: _Lines | None = None
         seen: set[tuple[str, int, int]] = set()
+        found: list[Finding] = []
         for rule in self.rules:
             try:
                 hits = list(rule.check(ctx))
@@ -153,7 +155,11 @@ class Checker:
                 seen.add((code, hit.start, hit.end))
                 if lines is None:
                     lines = _Lines(segment.text)
-                yield self._finding(rule, hit, code, segment, lines)
+                found.append(self._finding(rule, hit, code, segment, lines))
+        if found or segment.suppressions:
+            for finding in apply_segment_filters(ctx, found):
+                if self._keep(finding.code):
+                    yield finding
 
     def _finding(self, rule: Rule, hit: Hit, code: str, segment: Segment, lines: _Lines) -> Finding:
         text = segment.text

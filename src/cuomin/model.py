@@ -241,6 +241,10 @@ class Segment:
     text: str
     location: Location | None = None
     source_offsets: tuple[int, ...] | None = None
+    #: Inline suppressions that apply to this segment: (code prefix, reason) pairs, e.g.
+    #: from ``<!-- cuomin: ignore WD600 理由 -->`` in HTML. An empty reason is kept as is;
+    #: the suppression filter reports it.
+    suppressions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,8 @@ def bundled_layer_dir(name: str) -> Path | None:
 
 
 def read_manifest(path: Path) -> LayerManifest:
+    if not path.exists():
+        raise DictionaryError(f"词库目录不存在：{path}")
     folder = path if path.is_dir() else path.parent
     manifest = folder / MANIFEST_NAME
     if not folder.is_dir():
