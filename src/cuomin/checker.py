@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -190,28 +190,33 @@ class Checker:
 
 
 class _Lines:
-    """Line and column (both 1-based) of offsets in one text."""
+    """Line and column (both 1-based) of offsets in one text, counted incrementally:
+    rules report hits roughly in order, so the text is scanned about once."""
 
-    __slots__ = ("_starts",)
+    __slots__ = ("_text", "_offset", "_line", "_line_start")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        self._starts = starts
+        self._text = text
+        self._offset = 0
+        self._line = 1
+        self._line_start = 0
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        text = self._text
+        if offset < self._offset:
+            self._offset, self._line, self._line_start = 0, 1, 0
+        self._line += text.count("\n", self._offset, offset)
+        if self._line > 1:
+            self._line_start = max(self._line_start, text.rfind("\n", self._line_start, offset) + 1)
+        self._offset = offset
+        return self._line, offset - self._line_start + 1
 
 
-_CONTROL = {ord(c): " " for c in "\n\r\t\v\f"}
+_CONTROL_RE = re.compile(r"[\n\r\t\v\f]")
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - CONTEXT_WIDTH) : end + CONTEXT_WIDTH].translate(_CONTROL)
+    return _CONTROL_RE.sub(" ", text[max(0, start - CONTEXT_WIDTH) : end + CONTEXT_WIDTH])
 
 
 _default_checker: Checker | None = None

@@ -72,6 +72,13 @@ _PINYIN_RE: Final = re.compile(
     rf"[(（](?=[a-zü]*[{_TONE_LETTERS}])[a-zü{_TONE_LETTERS}]{{1,7}}[)）]"
 )
 
+# Character classes (bits of _Tables.classes, indexed by folded code point).
+_NOISE: Final = 1
+_SEPARATOR: Final = 2
+_CJK: Final = 4
+_TONE: Final = 8  # a tone-marked pinyin letter: look for annotations
+_RUNNABLE: Final = _NOISE | _SEPARATOR
+
 _UInt32Array = npt.NDArray[np.uint32]
 _IntpArray = npt.NDArray[np.intp]
 _BoolArray = npt.NDArray[np.bool_]
@@ -98,7 +105,7 @@ def _read_char_table(path: Path) -> dict[int, int]:
 class _Tables:
     """The lookup tables, indexed by code point (built once per process)."""
 
-    __slots__ = ("fold", "noise", "runnable", "separator", "cjk", "digest")
+    __slots__ = ("fold", "classes", "digest")
 
     def __init__(self) -> None:
         fold = np.arange(_MAX_CODE, dtype=np.uint32)
@@ -130,11 +137,13 @@ class _Tables:
         cjk = np.zeros(_MAX_CODE, dtype=np.bool_)
         for lo, hi in _CJK_RANGES:
             cjk[lo:hi] = True
+        classes = np.zeros(_MAX_CODE, dtype=np.uint8)
+        classes[noise] |= _NOISE
+        classes[separator & ~noise] |= _SEPARATOR
+        classes[cjk] |= _CJK
+        classes[[ord(c) for c in _TONE_LETTERS]] |= _TONE
         self.fold: _UInt32Array = fold
-        self.noise: _BoolArray = noise
-        self.separator: _BoolArray = separator & ~noise
-        self.runnable: _BoolArray = noise | separator
-        self.cjk: _BoolArray = cjk
+        self.classes: npt.NDArray[np.uint8] = classes
         digest = hashlib.sha256()
         for arr in (fold, noise, separator, cjk):
             digest.update(arr.tobytes())
@@ -202,13 +211,13 @@ class Normalizer:
         t = self._tables
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         codes = t.fold[raw]
-        delete = t.noise[codes]
-        if t.separator[codes].any():
-            delete = delete | self._separator_runs(codes)
-        if _TONE_RE.search(text) is not None:
-            pinyin = self._pinyin_spans(text, codes)
-            if pinyin is not None:
-                delete = delete | pinyin
+        cls = t.classes[codes]
+        present = int(np.bitwise_or.reduce(cls)) if cls.shape[0] else 0
+        delete = (cls & _NOISE) != 0 if present & _NOISE else np.zeros(cls.shape[0], dtype=np.bool_)
+        if present & _SEPARATOR:
+            self._separator_runs(codes, cls, np.flatnonzero(cls & _SEPARATOR), delete)
+        if present & _TONE:
+            self._pinyin_spans(text, cls, delete)
         if not delete.any():
             return Normalized(text, codes, None)
         keep = np.flatnonzero(~delete)
@@ -218,37 +227,53 @@ class Normalizer:
         """The normalised text of a dictionary term or phrase."""
         return self.normalize(term).text
 
-    def _separator_runs(self, codes: _UInt32Array) -> _BoolArray:
-        """Runs of separators and noise that sit between two CJK characters."""
-        t = self._tables
-        n = codes.shape[0]
-        run = t.runnable[codes]
-        edges = np.diff(np.concatenate(([False], run, [False])).astype(np.int8))
-        starts = np.flatnonzero(edges == 1)
-        ends = np.flatnonzero(edges == -1)
-        sep_count = np.concatenate(([0], np.cumsum(t.separator[codes])))
-        ok = (sep_count[ends] > sep_count[starts]) & (starts > 0) & (ends < n)
-        starts, ends = starts[ok], ends[ok]
-        ok = t.cjk[codes[starts - 1]] & t.cjk[codes[ends]]
-        starts, ends = starts[ok], ends[ok]
-        marks = np.zeros(n + 1, dtype=np.int32)
-        np.add.at(marks, starts, 1)
-        np.add.at(marks, ends, -1)
-        out: _BoolArray = np.cumsum(marks[:n]) > 0
-        return out
+    @staticmethod
+    def _separator_runs(
+        codes: _UInt32Array, cls: npt.NDArray[np.uint8], positions: _IntpArray, delete: _BoolArray
+    ) -> None:
+        """Mark runs of separators and noise that sit between two CJK characters.
 
-    def _pinyin_spans(self, text: str, codes: _UInt32Array) -> _BoolArray | None:
-        """Tone-marked pinyin in brackets right after a CJK character: 關(guān)."""
-        cjk = self._tables.cjk
-        found: _BoolArray | None = None
-        for m in _PINYIN_RE.finditer(text):
-            start = m.start()
-            if start == 0 or not cjk[codes[start - 1]]:
+        Most separators stand alone between two other characters (3.5, 2017-2018, 习-近):
+        those are decided with array operations. The rest (a separator next to a space or
+        another separator) are extended to their whole run one by one.
+        """
+        n = codes.shape[0]
+        inside = (positions > 0) & (positions < n - 1)
+        positions = positions[inside]
+        left = cls[positions - 1]
+        right = cls[positions + 1]
+        simple = ((left & _RUNNABLE) == 0) & ((right & _RUNNABLE) == 0)
+        between_cjk = simple & ((left & _CJK) != 0) & ((right & _CJK) != 0)
+        delete[positions[between_cjk]] = True
+        done = -1
+        for p in positions[~simple].tolist():
+            if p < done:
                 continue
-            if found is None:
-                found = np.zeros(codes.shape[0], dtype=np.bool_)
-            found[start : m.end()] = True
-        return found
+            lo = p
+            while lo > 0 and cls[lo - 1] & _RUNNABLE:
+                lo -= 1
+            hi = p + 1
+            while hi < n and cls[hi] & _RUNNABLE:
+                hi += 1
+            done = hi
+            if lo > 0 and hi < n and cls[lo - 1] & _CJK and cls[hi] & _CJK:
+                delete[lo:hi] = True
+
+    @staticmethod
+    def _pinyin_spans(text: str, cls: npt.NDArray[np.uint8], delete: _BoolArray) -> None:
+        """Mark tone-marked pinyin in brackets right after a CJK character: 關(guān)."""
+        done = -1
+        for m in _TONE_RE.finditer(text):
+            i = m.start()
+            if i < done:
+                continue
+            j = max(text.rfind("(", max(0, i - 7), i), text.rfind("（", max(0, i - 7), i))
+            if j <= 0 or not cls[j - 1] & _CJK:
+                continue
+            found = _PINYIN_RE.match(text, j)
+            if found is not None and found.end() > i:
+                delete[j : found.end()] = True
+                done = found.end()
 
 
 _default_lock = threading.Lock()

@@ -12,8 +12,11 @@ characters are found first among a node's children.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import dataclasses
 import logging
+import marshal
 import math
 import os
 import pickle
@@ -23,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, overload
 
 import ahocorasick
 import numpy as np
@@ -33,9 +36,9 @@ from ..errors import DictionaryError
 from ..normalize import Normalized, Normalizer, default_normalizer
 from .layers import LayerManifest, resolve_stack, stack_fingerprint
 from .merge import MergedStack, Retraction, merge_layers
-from .records import Entry
+from .records import Entry, EntryRow, entry_from_row, entry_to_row
 
-__all__ = ["CompiledDictionary", "KeyInfo", "LayerInfo", "load_dictionary", "compile_stack", "default_cache_dir"]
+__all__ = ["CompiledDictionary", "EntryTable", "KeyInfo", "LayerInfo", "load_dictionary", "compile_stack", "default_cache_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ def default_cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "cuomin"
 
 
+@functools.lru_cache(maxsize=1)
 def _char_frequencies() -> Counter[int]:
     """Character frequencies from jieba's word list (read as a file, jieba not imported)."""
     counts: Counter[int] = Counter()
@@ -93,14 +97,51 @@ def _char_frequencies() -> Counter[int]:
     return counts
 
 
+class EntryTable(Sequence[Entry]):
+    """The entries of a compiled stack, materialised one by one on first access (a warm
+    load of 50,000 entries must not build 50,000 objects that matching never touches)."""
+
+    __slots__ = ("_rows", "_cache")
+
+    def __init__(self, rows: Sequence[EntryRow]) -> None:
+        self._rows = rows
+        self._cache: dict[int, Entry] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        if index < 0:
+            index += len(self._rows)
+        entry = self._cache.get(index)
+        if entry is None:
+            entry = self._cache[index] = entry_from_row(self._rows[index])
+        return entry
+
+
 class CompiledDictionary:
-    """A stack of layers compiled for matching. Immutable and safe to share between threads."""
+    """A stack of layers compiled for matching. Immutable and safe to share between threads.
+
+    Keys are described by parallel tables indexed by key number: ``key_text``,
+    ``key_length``, ``key_hits`` (entry indexes whose term the key is), ``key_allows``
+    (entry indexes the key is an allow phrase of) and ``key_allow_any`` (a layer-wide allow
+    phrase).
+    """
 
     def __init__(
         self,
         *,
-        entries: tuple[Entry, ...],
-        keys: tuple[KeyInfo, ...],
+        rows: Sequence[EntryRow],
+        key_text: Sequence[str],
+        key_hits: Sequence[tuple[int, ...]],
+        key_allows: Sequence[tuple[int, ...]],
+        key_allow_any: Sequence[bool],
         rank_codes: npt.NDArray[np.uint32],
         automaton: ahocorasick.Automaton,
         layers: tuple[LayerInfo, ...],
@@ -108,14 +149,20 @@ class CompiledDictionary:
         fingerprint: str,
         normalizer: Normalizer,
     ) -> None:
-        self.entries = entries
-        self.keys = keys
+        self._rows = rows
+        self.entries = EntryTable(rows)
+        self.key_text = key_text
+        self.key_length = [len(t) for t in key_text]
+        self.key_hits = key_hits
+        self.key_allows = key_allows
+        self.key_allow_any = key_allow_any
         self.layers = layers
         self.retractions = retractions
         self.fingerprint = fingerprint
         self.normalizer = normalizer
         self._automaton = automaton
         self._rank_codes = rank_codes
+        self._keys: tuple[KeyInfo, ...] | None = None
         n = int(rank_codes.shape[0])
         self._base = base = max(2, math.isqrt(n) + 1)  # base*base > n: room for "other"
         self._wide = 2 * base + _HIGH0 > 255
@@ -137,12 +184,22 @@ class CompiledDictionary:
         return f"{layers} #{self.fingerprint[:8]}"
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._rows)
+
+    @property
+    def keys(self) -> tuple[KeyInfo, ...]:
+        """Every key as a KeyInfo (built on first use; matching uses the parallel tables)."""
+        if self._keys is None:
+            self._keys = tuple(
+                KeyInfo(t, len(t), self.key_hits[i], self.key_allows[i], self.key_allow_any[i])
+                for i, t in enumerate(self.key_text)
+            )
+        return self._keys
 
     def entry(self, entry_id: str) -> Entry | None:
-        for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
+        for i, row in enumerate(self._rows):
+            if row[0] == entry_id:
+                return self.entries[i]
         return None
 
     # -- matching -------------------------------------------------------------------------
@@ -158,13 +215,13 @@ class CompiledDictionary:
     def scan(self, norm: Normalized) -> list[tuple[int, int, int]]:
         """Every key occurrence as ``(start, end, key_index)`` in normalised positions,
         overlapping ones included, ordered by end position."""
-        if len(norm) == 0:
+        if len(norm) == 0 or not self.key_text:
             return []
-        keys = self.keys
+        length = self.key_length
         out: list[tuple[int, int, int]] = []
         for end_symbol, kid in self._automaton.iter(self.encode(norm.codes)):
             end = (end_symbol >> 1) + 1
-            out.append((end - keys[kid].length, end, kid))
+            out.append((end - length[kid], end, kid))
         return out
 
     # -- persistence ----------------------------------------------------------------------
@@ -176,14 +233,17 @@ class CompiledDictionary:
             self._automaton.save(str(tmp / "automaton.bin"))  # STORE_INTS: no serializer
             table = {
                 "compiler": COMPILER_VERSION,
-                "entries": self.entries,
-                "keys": self.keys,
-                "rank_codes": self._rank_codes,
-                "layers": self.layers,
-                "retractions": self.retractions,
+                "rows": tuple(self._rows),
+                "key_text": tuple(self.key_text),
+                "key_hits": tuple(self.key_hits),
+                "key_allows": tuple(self.key_allows),
+                "key_allow_any": tuple(self.key_allow_any),
+                "rank_codes": self._rank_codes.astype("<u4").tobytes(),
+                "layers": tuple(dataclasses.astuple(x) for x in self.layers),
+                "retractions": tuple(dataclasses.astuple(x) for x in self.retractions),
                 "fingerprint": self.fingerprint,
             }
-            (tmp / "table.pickle").write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+            (tmp / "table.marshal").write_bytes(marshal.dumps(table))
             try:
                 os.replace(tmp, folder)
             except OSError:  # another process got there first: theirs is as good
@@ -194,17 +254,20 @@ class CompiledDictionary:
 
     @classmethod
     def load(cls, folder: Path, normalizer: Normalizer) -> CompiledDictionary:
-        table = pickle.loads((folder / "table.pickle").read_bytes())
+        table = marshal.loads((folder / "table.marshal").read_bytes())
         if table.get("compiler") != COMPILER_VERSION:
             raise ValueError("compiled with another version")
         automaton = ahocorasick.load(str(folder / "automaton.bin"), pickle.loads)
         return cls(
-            entries=table["entries"],
-            keys=table["keys"],
-            rank_codes=table["rank_codes"],
+            rows=table["rows"],
+            key_text=table["key_text"],
+            key_hits=table["key_hits"],
+            key_allows=table["key_allows"],
+            key_allow_any=table["key_allow_any"],
+            rank_codes=np.frombuffer(table["rank_codes"], dtype="<u4").astype(np.uint32),
             automaton=automaton,
-            layers=table["layers"],
-            retractions=table["retractions"],
+            layers=tuple(LayerInfo(*x) for x in table["layers"]),
+            retractions=tuple(Retraction(*x) for x in table["retractions"]),
             fingerprint=table["fingerprint"],
             normalizer=normalizer,
         )
@@ -242,21 +305,14 @@ def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str)
     rank = {c: i for i, c in enumerate(ordered)}
     # Insert keys in rank order so that a node's most frequent children come first.
     texts.sort(key=lambda t: [rank[ord(c)] for c in t])
-    keys = tuple(
-        KeyInfo(
-            text=t,
-            length=len(t),
-            hits=tuple(hits.get(t, ())),
-            allows=tuple(allows.get(t, ())),
-            allow_any=t in allow_any,
-        )
-        for t in texts
-    )
     rank_codes = np.array(ordered, dtype=np.uint32)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     compiled = CompiledDictionary(
-        entries=merged.entries,
-        keys=keys,
+        rows=[entry_to_row(e) for e in merged.entries],
+        key_text=texts,
+        key_hits=[tuple(hits.get(t, ())) for t in texts],
+        key_allows=[tuple(allows.get(t, ())) for t in texts],
+        key_allow_any=[t in allow_any for t in texts],
         rank_codes=rank_codes,
         automaton=automaton,
         layers=tuple(_layer_info(m) for m in merged.layers),
@@ -264,10 +320,10 @@ def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str)
         fingerprint=fingerprint,
         normalizer=normalizer,
     )
-    for kid, key in enumerate(keys):
-        codes = np.frombuffer(key.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    for kid, text in enumerate(texts):
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         automaton.add_word(compiled.encode(codes), kid)
-    if keys:
+    if texts:
         automaton.make_automaton()
     return compiled
 
@@ -293,7 +349,7 @@ def load_dictionary(
     chain = resolve_stack([Path(p) for p in paths] if paths else None)
     fingerprint = stack_fingerprint(chain, salt=f"{COMPILER_VERSION}|{norm.version}")
     folder = Path(cache_dir or default_cache_dir()) / "compiled" / fingerprint[:40]
-    if use_cache and (folder / "table.pickle").is_file():
+    if use_cache and (folder / "table.marshal").is_file():
         try:
             return CompiledDictionary.load(folder, norm)
         except Exception as exc:  # a damaged cache is rebuilt, never trusted

@@ -12,7 +12,10 @@ from pathlib import Path
 from ..errors import DictionaryFormatError
 from ..model import Category, Severity
 
-__all__ = ["Action", "Change", "Entry", "Record", "COLUMNS", "read_records", "read_allow_list", "decode_table_bytes"]
+__all__ = [
+    "Action", "Change", "Entry", "EntryRow", "Record", "COLUMNS", "read_records", "read_allow_list",
+    "decode_table_bytes", "entry_to_row", "entry_from_row",
+]  # fmt: skip
 
 #: The columns of an entry table, in the order the bundled files use.
 COLUMNS = (
@@ -232,3 +235,44 @@ def read_allow_list(path: Path) -> list[tuple[str, str]]:
         if phrase:
             out.append((phrase, f"{path}:{number}"))
     return out
+
+
+# -- compact rows for the compiled cache (marshal-able: str, int, bool, None, tuples) --------
+
+EntryRow = tuple[object, ...]
+
+
+def entry_to_row(e: Entry) -> EntryRow:
+    return (
+        e.id, e.term, e.category.value, e.severity.value, e.suggestions, e.explanation, e.basis,
+        e.allow, e.boundary,
+        e.valid_from.toordinal() if e.valid_from else None,
+        e.valid_until.toordinal() if e.valid_until else None,
+        e.locked, e.tags, e.example_wrong, e.example_right, e.layer, e.source,
+        tuple((c.layer, c.action.value, c.reason, c.source) for c in e.changes),
+    )  # fmt: skip
+
+
+def entry_from_row(row: EntryRow) -> Entry:
+    (eid, term, category, severity, suggestions, explanation, basis, allow, boundary, vfrom,
+     vuntil, locked, tags, wrong, right, layer, source, changes) = row  # fmt: skip
+    return Entry(
+        id=str(eid),
+        term=str(term),
+        category=Category(category),
+        severity=Severity(severity),
+        suggestions=tuple(suggestions),  # type: ignore[arg-type]
+        explanation=str(explanation),
+        basis=str(basis),
+        allow=tuple(allow),  # type: ignore[arg-type]
+        boundary=bool(boundary),
+        valid_from=dt.date.fromordinal(vfrom) if vfrom else None,  # type: ignore[arg-type]
+        valid_until=dt.date.fromordinal(vuntil) if vuntil else None,  # type: ignore[arg-type]
+        locked=bool(locked),
+        tags=tuple(tags),  # type: ignore[arg-type]
+        example_wrong=str(wrong),
+        example_right=str(right),
+        layer=str(layer),
+        source=str(source),
+        changes=tuple(Change(c[0], Action(c[1]), c[2], c[3]) for c in changes),  # type: ignore[attr-defined]
+    )

@@ -8,9 +8,10 @@ longer one is dropped, and of hits on the same span the most severe is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final
 
+from ..dictionary.records import Entry
 from ..filters.boundary import BoundaryChecker
 from ..filters.validity import flagged_on, historical_mention
 from ..model import Category, Severity
@@ -62,18 +63,20 @@ class DictionaryRule(Rule):
         occurrences = d.scan(ctx.normalized)
         if not occurrences:
             return
-        keys = d.keys
+        key_hits, key_allows, key_any = d.key_hits, d.key_allows, d.key_allow_any
         entries = d.entries
-        allows = [(s, e, keys[k]) for s, e, k in occurrences if keys[k].allows or keys[k].allow_any]
+        allows = [(s, e, k) for s, e, k in occurrences if key_allows[k] or key_any[k]]
         text = ctx.normalized.text
         date = ctx.date
         survivors: list[tuple[int, int, int]] = []
         for s, e, k in occurrences:
-            for ei in keys[k].hits:
+            for ei in key_hits[k]:
                 entry = entries[ei]
                 if not flagged_on(entry, date):
                     continue
-                if any(a_s <= s and e <= a_e and (key.allow_any or ei in key.allows) for a_s, a_e, key in allows):
+                if allows and any(
+                    a_s <= s and e <= a_e and (key_any[a] or ei in key_allows[a]) for a_s, a_e, a in allows
+                ):
                     continue
                 if (
                     entry.valid_until is not None
@@ -105,14 +108,14 @@ class DictionaryRule(Rule):
             )
 
 
-def _resolve_overlaps(hits: list[tuple[int, int, int]], entries: tuple[object, ...]) -> list[tuple[int, int, int]]:
+def _resolve_overlaps(hits: list[tuple[int, int, int]], entries: Sequence[Entry]) -> list[tuple[int, int, int]]:
     """Drop hits that lie inside a longer hit; keep the most severe hit of a span."""
     if len(hits) <= 1:
         return hits
     best: dict[tuple[int, int], int] = {}
     for s, e, ei in hits:
         prev = best.get((s, e))
-        if prev is None or entries[ei].severity.rank > entries[prev].severity.rank:  # type: ignore[attr-defined]
+        if prev is None or entries[ei].severity.rank > entries[prev].severity.rank:
             best[(s, e)] = ei
     spans = sorted(best, key=lambda span: (span[0], -(span[1] - span[0])))
     kept: list[tuple[int, int, int]] = []
