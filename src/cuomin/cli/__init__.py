@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import CuominError
-from . import check
+from . import check, serve
 
 __all__ = ["main", "run", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USAGE"]
 
@@ -18,7 +18,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 # Each command module has add_parser(subparsers) and run(args) -> int.
-_COMMANDS = (check,)
+_COMMANDS = (check, serve)
 
 
 class _Parser(argparse.ArgumentParser):

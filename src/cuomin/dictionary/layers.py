@@ -162,9 +162,9 @@ def resolve_stack(paths: Sequence[str | Path] | None) -> list[LayerManifest]:
                 "指定的词库不在同一条继承链上："
                 + "；".join(" → ".join(m.name for m in c) for c in chains)
             )
-    names = [m.name for m in longest]
-    if len(set(names)) != len(names):
-        raise DictionaryError(f"继承链中有重名的层：{' → '.join(names)}")
+    layer_names = [m.name for m in longest]
+    if len(set(layer_names)) != len(layer_names):
+        raise DictionaryError(f"继承链中有重名的层：{' → '.join(layer_names)}")
     return longest
 
 

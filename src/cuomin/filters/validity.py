@@ -33,11 +33,11 @@ def flagged_on(entry: Entry, date: dt.date) -> bool:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = 0
-    for m in _SENTENCE_END_RE.finditer(text, max(0, start - 200), start):
+    lo = max(0, start - 200)
+    for m in _SENTENCE_END_RE.finditer(text, lo, start):
         lo = m.end()
-    m = _SENTENCE_END_RE.search(text, end, end + 200)
-    return lo, (m.start() if m else min(len(text), end + 200))
+    nxt = _SENTENCE_END_RE.search(text, end, end + 200)
+    return lo, (nxt.start() if nxt else min(len(text), end + 200))
 
 
 def historical_mention(text: str, start: int, end: int, changed_on: dt.date) -> str | None:
