@@ -90,6 +90,23 @@ def _opencc_dir() -> Path:
     return Path(opencc.__file__).parent / "dictionary"
 
 
+# Traditional forms that GB2312 happens to contain but simplified text does not use for
+# the same word: folded anyway. Every other GB2312 character is a simplified character in
+# its own right and is never folded (著 stays 著, not 着; 乾坤 stays 乾坤; 蒜薹 stays 蒜薹).
+_FOLD_EVEN_IF_GB2312: Final = frozenset("後於徵夥麽甯菸醣麴摺榘")
+
+
+def _foldable(code: int) -> bool:
+    ch = chr(code)
+    if ch in _FOLD_EVEN_IF_GB2312:
+        return True
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _read_char_table(path: Path) -> dict[int, int]:
     """Single-character mappings of an OpenCC dictionary file: first candidate wins."""
     table: dict[int, int] = {}
@@ -123,9 +140,11 @@ class _Tables:
             variants.update(_read_char_table(folder / name))
         trad = _read_char_table(folder / "TSCharacters.txt")
         for src, dst in variants.items():
-            fold[src] = trad.get(dst, dst)
+            if _foldable(src):
+                fold[src] = trad.get(dst, dst)
         for src, dst in trad.items():
-            fold[src] = dst
+            if _foldable(src):
+                fold[src] = dst
         # Make folding idempotent: fold(fold(c)) == fold(c).
         for _ in range(3):
             fold = fold[fold]

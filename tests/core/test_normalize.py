@@ -119,3 +119,13 @@ def test_real_corpus_round_trip(corpus_dir: Path) -> None:
     idx = range(len(text)) if n.index is None else n.index
     for i in range(0, len(n), 97):
         assert int(n.codes[i]) == int(fold[ord(text[int(idx[i])])])
+
+
+@pytest.mark.parametrize("word", ["显著", "著名", "乾坤", "蒜薹", "哪吒", "才能", "台湾", "温度", "吃饭"])
+def test_simplified_characters_are_never_folded(norm: Normalizer, word: str) -> None:
+    assert norm.normalize(word).text == word
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("後來", "后来"), ("關於", "关于"), ("臺灣", "台湾"), ("溫度", "温度")])
+def test_traditional_forms_in_gb2312_still_fold(norm: Normalizer, raw: str, expected: str) -> None:
+    assert norm.normalize(raw).text == expected

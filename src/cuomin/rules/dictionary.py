@@ -92,7 +92,7 @@ class DictionaryRule(Rule):
             start, end = ctx.to_original(s, e)
             explanation = entry.full_explanation()
             if entry.valid_until is not None and date > entry.valid_until:
-                explanation += f"（该名称使用至 {entry.valid_until.isoformat()}，文档日期 {date.isoformat()}）"
+                explanation += f"（该写法只在 {entry.valid_until.isoformat()} 及以前正确，文档日期 {date.isoformat()}）"
             elif entry.valid_from is not None and date < entry.valid_from:
                 explanation += f"（该写法自 {entry.valid_from.isoformat()} 起才正确，文档日期 {date.isoformat()}）"
             yield Hit(
