@@ -17,9 +17,9 @@ from cuomin.normalize import default_normalizer
 from .layers import entry, write_layer
 
 
-def test_finding_carries_everything_an_editor_needs(mini_checker: cuomin.Checker) -> None:
+def test_finding_carries_everything_an_editor_needs(dict_checker: cuomin.Checker) -> None:
     text = "第一行。\n工作要按步就班推进，不能松懈。"
-    [f] = mini_checker.check_text(text)
+    [f] = dict_checker.check_text(text)
     assert text[f.start : f.end] == f.match == "按步就班"
     assert (f.line, f.column) == (2, 4)
     assert f.code == "WD600" and f.category is Category.TYPO and f.severity is Severity.ERROR
@@ -31,25 +31,25 @@ def test_finding_carries_everything_an_editor_needs(mini_checker: cuomin.Checker
     assert f.to_dict()["suggestions"] == ["按部就班"]
 
 
-def test_platform_independence_is_not_taiwan_independence(mini_checker: cuomin.Checker) -> None:
-    assert mini_checker.check_text("打造平台独立运行机制，建设平台独家数据。") == []
-    assert mini_checker.check_text("搭建平台，独立运行。") == []
-    [f] = mini_checker.check_text("坚决反对台独分裂活动。")
+def test_platform_independence_is_not_taiwan_independence(dict_checker: cuomin.Checker) -> None:
+    assert dict_checker.check_text("打造平台独立运行机制，建设平台独家数据。") == []
+    assert dict_checker.check_text("搭建平台，独立运行。") == []
+    [f] = dict_checker.check_text("坚决反对台独分裂活动。")
     assert f.match == "台独" and f.severity is Severity.CRITICAL
 
 
-def test_boundary_check_rejects_a_hit_inside_a_word(mini_checker: cuomin.Checker) -> None:
-    assert mini_checker.check_text("这真是一个大麻烦。") == []
-    assert [f.match for f in mini_checker.check_text("有人出售大麻。")] == ["大麻"]
+def test_boundary_check_rejects_a_hit_inside_a_word(dict_checker: cuomin.Checker) -> None:
+    assert dict_checker.check_text("这真是一个大麻烦。") == []
+    assert [f.match for f in dict_checker.check_text("有人出售大麻。")] == ["大麻"]
 
 
-def test_no_join_across_sentence_end(mini_checker: cuomin.Checker) -> None:
-    assert mini_checker.check_text("位于台。独立自主。") == []
+def test_no_join_across_sentence_end(dict_checker: cuomin.Checker) -> None:
+    assert dict_checker.check_text("位于台。独立自主。") == []
 
 
-def test_traditional_pinyin_and_noise_are_found_at_original_offsets(mini_checker: cuomin.Checker) -> None:
+def test_traditional_pinyin_and_noise_are_found_at_original_offsets(dict_checker: cuomin.Checker) -> None:
     text = "我們要按(àn)步\u200b就　班地推進，再*接*再*勵。"
-    found = mini_checker.check_text(text)
+    found = dict_checker.check_text(text)
     assert [f.entry for f in found] == ["typo-按步就班", "typo-再接再励"]
     for f in found:
         assert text[f.start : f.end] == f.match
@@ -78,20 +78,20 @@ def test_select_ignore_and_severity_overrides(cache_dir: Path) -> None:
     assert {f.severity for f in raised.check_text(text)} == {Severity.ERROR}
 
 
-def test_document_date_comes_from_metadata(mini_checker: cuomin.Checker) -> None:
+def test_document_date_comes_from_metadata(dict_checker: cuomin.Checker) -> None:
     doc = cuomin.Document(
         segments=(cuomin.Segment("国土资源部印发通知。"),),
         meta=cuomin.DocumentMeta(date=__import__("datetime").date(2017, 1, 1)),
     )
-    assert mini_checker.check_document(doc) == []
-    assert mini_checker.check_document(doc, date="2020-01-01")
+    assert dict_checker.check_document(doc) == []
+    assert dict_checker.check_document(doc, date="2020-01-01")
 
 
-def test_check_text_is_safe_from_several_threads(mini_checker: cuomin.Checker) -> None:
+def test_check_text_is_safe_from_several_threads(dict_checker: cuomin.Checker) -> None:
     texts = [f"第{i}段：要按步就班，反对台独，" + "平台独立" * (i % 3) for i in range(200)]
-    expected = [[(f.match, f.start) for f in mini_checker.check_text(t)] for t in texts]
+    expected = [[(f.match, f.start) for f in dict_checker.check_text(t)] for t in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        got = list(pool.map(lambda t: [(f.match, f.start) for f in mini_checker.check_text(t)], texts))
+        got = list(pool.map(lambda t: [(f.match, f.start) for f in dict_checker.check_text(t)], texts))
     assert got == expected
 
 
@@ -148,6 +148,12 @@ def _disguise(term: str, rnd: random.Random) -> str:
 
 
 @pytest.fixture(scope="module")
+def dict_checker(cache_dir: Path) -> cuomin.Checker:
+    """Dictionary findings only: other rules have their own tests."""
+    return cuomin.Checker(dictionaries=[Path(__file__).parents[1] / "data" / "layers" / "mini"], cache_dir=cache_dir, select=["WD"])
+
+
+@pytest.fixture(scope="module")
 def corpus_text(corpus_dir: Path) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted((corpus_dir / "gov-reports").glob("*.txt"))[-12:])
 
@@ -155,7 +161,7 @@ def corpus_text(corpus_dir: Path) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), n_inject=st.integers(1, 6))
 def test_injected_terms_are_found_with_exact_offsets(
-    mini_checker: cuomin.Checker, corpus_text: str, seed: int, n_inject: int
+    dict_checker: cuomin.Checker, corpus_text: str, seed: int, n_inject: int
 ) -> None:
     rnd = random.Random(seed)
     start = rnd.randrange(0, len(corpus_text) - 3000)
@@ -177,9 +183,9 @@ def test_injected_terms_are_found_with_exact_offsets(
         prev = cut
     pieces.append("。" + base[prev:])
     text = "".join(pieces)
-    found = mini_checker.check_text(text, date="2024-06-01")
+    found = dict_checker.check_text(text, date="2024-06-01")
     norm = default_normalizer()
-    terms_by_entry = {e.id: e.term for e in mini_checker.dictionary.entries}
+    terms_by_entry = {e.id: e.term for e in dict_checker.dictionary.entries}
     for f in found:
         assert text[f.start : f.end] == f.match
         assert norm.normalize(f.match).text == norm.normalize_term(terms_by_entry[f.entry])

@@ -17,7 +17,7 @@ MINI = str(Path(__file__).parents[1] / "data" / "layers" / "mini")
 @pytest.fixture()
 def run(cache_dir: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["check", "--dict", MINI, "--cache-dir", str(cache_dir), *args])
+        code = main(["check", "--dict", MINI, "--cache-dir", str(cache_dir), "--select", "WD", *args])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -109,7 +109,7 @@ def test_configuration_errors_exit_2_without_traceback(tmp_path: Path, capsys: p
 def test_stdin_and_console_script(cache_dir: Path) -> None:
     exe = Path(sys.executable).with_name("cuomin")
     proc = subprocess.run(
-        [str(exe), "check", "--dict", MINI, "--cache-dir", str(cache_dir), "--format", "json", "-"],
+        [str(exe), "check", "--dict", MINI, "--cache-dir", str(cache_dir), "--select", "WD", "--format", "json", "-"],
         input="深入开展扫黑险恶专项斗争。".encode(),
         capture_output=True,
         timeout=60,
