@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import CuominError
-from . import check, serve
+from . import check, report, review, rules, scan, serve
+from . import dict as dict_tools
 
 __all__ = ["main", "run", "EXIT_OK", "EXIT_FINDINGS", "EXIT_USAGE"]
 
@@ -18,7 +19,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 # Each command module has add_parser(subparsers) and run(args) -> int.
-_COMMANDS = (check, serve)
+_COMMANDS = (check, serve, dict_tools, scan, review, report, rules)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -35,6 +35,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--workers", type=int, default=1, help="工作进程数（默认 1）")
     p.add_argument("--dict", dest="dicts", action="append", metavar="DIR", help="默认词库组的词库层目录，可多次指定")
     p.add_argument("--block-on", default="critical", help="默认词库组中阻止发布的严重程度，逗号分隔（默认 critical）")
+    p.add_argument("--select", default="", help="默认词库组只报这些代码前缀，逗号分隔，如 WD,FL")
+    p.add_argument("--ignore", default="", help="默认词库组不报这些代码前缀，逗号分隔，如 WD7")
     p.add_argument("--config", metavar="FILE", help="TOML 配置文件：多个词库组及其拦截策略、请求限制（重载时重新读取）")
     p.add_argument("--default-stack", metavar="NAME", help="请求未指定词库组时使用的词库组")
     p.add_argument("--token", default=os.environ.get("CUOMIN_TOKEN"), help="访问令牌（默认取环境变量 CUOMIN_TOKEN）；设置后检查接口需要 Bearer 令牌")
@@ -74,7 +76,13 @@ def build_config(args: argparse.Namespace) -> Any:
     cli_stack = None
     if args.dicts or not args.config:
         layers = tuple(os.path.abspath(d) for d in args.dicts or ())
-        cli_stack = StackConfig(DEFAULT_STACK, layers=layers, block_on=parse_block_on([args.block_on]))
+        cli_stack = StackConfig(
+            DEFAULT_STACK,
+            layers=layers,
+            block_on=parse_block_on([args.block_on]),
+            select=_split(args.select),
+            ignore=_split(args.ignore),
+        )
     return ServerConfig(
         cli_stack=cli_stack,
         config_file=os.path.abspath(args.config) if args.config else None,
@@ -85,6 +93,10 @@ def build_config(args: argparse.Namespace) -> Any:
         cache_dir=os.path.abspath(args.cache_dir) if args.cache_dir else None,
         access_log=not args.no_access_log,
     )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _log_config(level: str) -> dict[str, Any]:

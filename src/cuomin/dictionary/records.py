@@ -14,7 +14,8 @@ from ..model import Category, Severity
 
 __all__ = [
     "Action", "Change", "Entry", "EntryRow", "Record", "COLUMNS", "read_records", "read_allow_list",
-    "decode_table_bytes", "entry_to_row", "entry_from_row",
+    "decode_table_bytes", "entry_to_row", "entry_from_row", "header_columns", "record_from_cells",
+    "read_records_lenient",
 ]  # fmt: skip
 
 #: The columns of an entry table, in the order the bundled files use.
@@ -149,30 +150,54 @@ def _parse_list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(_LIST_SEP) if item.strip())
 
 
+def header_columns(header: list[str]) -> list[str]:
+    """Canonical column names of a header row (Chinese aliases and case folded)."""
+    return [_HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in header]
+
+
 def read_records(path: Path, data: bytes | None = None) -> list[Record]:
     """Parse one CSV table of a layer. Raises DictionaryFormatError with path:line."""
+    records, problems = read_records_lenient(path, data)
+    if problems:
+        raise problems[0]
+    return records
+
+
+def read_records_lenient(path: Path, data: bytes | None = None) -> tuple[list[Record], list[DictionaryFormatError]]:
+    """Like :func:`read_records`, but collect every bad row instead of stopping at the first
+    (for ``cuomin dict lint``). A file that cannot be decoded or has no usable header still
+    raises."""
     text = decode_table_bytes(path.read_bytes() if data is None else data, path)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        return []
-    columns = [_HEADER_ALIASES.get(h.strip(), h.strip().lower()) for h in header]
+        return [], []
+    columns = header_columns(header)
     if "term" not in columns and "id" not in columns:
         raise DictionaryFormatError(path, 1, "表头缺少 term（错误词）列，请对照 docs/dictionaries.md")
     records: list[Record] = []
+    problems: list[DictionaryFormatError] = []
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
-            raise DictionaryFormatError(path, line, f"本行有 {len(row)} 列，多于表头的 {len(columns)} 列（含逗号的内容要加英文双引号）")
+            problems.append(DictionaryFormatError(
+                path, line, f"本行有 {len(row)} 列，多于表头的 {len(columns)} 列（含逗号的内容要加英文双引号）"
+            ))  # fmt: skip
+            continue
         cells = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(columns)}
         try:
             records.append(_record_from_cells(cells, f"{path}:{line}"))
         except ValueError as exc:
-            raise DictionaryFormatError(path, line, str(exc)) from None
-    return records
+            problems.append(DictionaryFormatError(path, line, str(exc)))
+    return records, problems
+
+
+def record_from_cells(cells: dict[str, str], source: str) -> Record:
+    """One row (canonical column → cell text) as a Record. Raises ValueError (in Chinese)."""
+    return _record_from_cells(cells, source)
 
 
 def _record_from_cells(cells: dict[str, str], source: str) -> Record:
