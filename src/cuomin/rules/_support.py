@@ -6,8 +6,11 @@ on ``ctx.text`` and report the offsets as they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
+
+import numpy as np
 
 from ..model import Part
 
@@ -26,13 +29,30 @@ __all__ = [
 #: One CJK unified ideograph (BMP block), for regular expressions.
 CJK: Final = "\u4e00-\u9fff"
 
-_FULLWIDTH: Final = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
+#: Full-width digits, Latin letters and the signs numbers and addresses use (０-９ Ａ-Ｚ ａ-ｚ
+#: ＠ ． － ＋ ＿ ％). Chinese punctuation (，：；（） …) lives in the same block but is left alone.
+_FOLDED: Final = "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ＠．－＋＿％"
+_FOLDED_CODES: Final = np.array(sorted(ord(c) for c in _FOLDED), dtype=np.uint32)
+_FULLWIDTH_RE: Final = re.compile(f"[{re.escape(_FOLDED)}]")
+_last_fold: tuple[str, str] = ("", "")
 
 
 def fold_ascii(text: str) -> str:
-    """Full-width ASCII (０-９, Ａ-Ｚ, ＠ …) → half-width, keeping every offset."""
-    return text.translate(_FULLWIDTH)
+    """Full-width digits and Latin letters (０-９, Ａ-Ｚ, ＠ …) → half-width, keeping every
+    offset. Returns ``text`` itself when there is nothing to fold (the common case); the
+    last result is remembered, since several rules fold the same segment in turn."""
+    global _last_fold
+    if _FULLWIDTH_RE.search(text) is None:
+        return text
+    last = _last_fold
+    if last[0] is text:
+        return last[1]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").copy()
+    wide = np.isin(codes, _FOLDED_CODES)
+    codes[wide] -= 0xFEE0
+    folded: str = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    _last_fold = (text, folded)
+    return folded
 
 
 _SENTENCE_ENDS: Final = frozenset("。！？!?；;\n\r")

@@ -64,18 +64,47 @@ class FoundDate:
             return None
 
 
-_ARABIC_RE: Final = re.compile(r"(?<![\d.])(?:((?:1[89]|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!\d)")
-_ISO_RE: Final = re.compile(r"(?<![\d.])((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+_ARABIC_RE: Final = re.compile(r"(?:((?:1[89]|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!\d)")
+_ISO_RE: Final = re.compile(r"((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+_ISO_HINT_RE: Final = re.compile(r"\d[-/.]\d")
 _CHINESE_RE: Final = re.compile(rf"(?:([{_CN}]{{4}})年)?([一二三四五六七八九十]{{1,3}})月([一二三四五六七八九十]{{1,3}})日")
 
 
-def find_dates(text: str) -> Iterator[FoundDate]:
+def _after_number(text: str, start: int) -> bool:
+    """Does a match start inside a longer number (``123月``, ``1.12月``)?"""
+    return start > 0 and (text[start - 1].isdigit() or text[start - 1] == ".")
+
+
+_last: tuple[str, tuple[FoundDate, ...]] = ("", ())
+
+
+def find_dates(text: str) -> tuple[FoundDate, ...]:
     """Dates written with Arabic numerals, ISO-like forms or Chinese numerals (validity not
-    checked). ``text`` should have full-width digits folded (offsets are kept)."""
-    for m in _ARABIC_RE.finditer(text):
-        yield FoundDate(m.start(), m.end(), int(m.group(1)) if m.group(1) else None, int(m.group(2)), int(m.group(3)))
-    for m in _ISO_RE.finditer(text):
-        yield FoundDate(m.start(), m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    checked). ``text`` should have full-width digits folded (offsets are kept). The last
+    result is remembered: DT001 and DT003 look at the same segment one after the other."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = tuple(sorted(_find_dates(text), key=lambda d: d.start))
+    _last = (text, found)
+    return found
+
+
+def _find_dates(text: str) -> Iterator[FoundDate]:
+    has_month = "月" in text
+    if has_month:
+        for m in _ARABIC_RE.finditer(text):
+            if _after_number(text, m.start()):
+                continue
+            yield FoundDate(m.start(), m.end(), int(m.group(1)) if m.group(1) else None, int(m.group(2)), int(m.group(3)))
+    if _ISO_HINT_RE.search(text) is not None:
+        for m in _ISO_RE.finditer(text):
+            if _after_number(text, m.start()):
+                continue
+            yield FoundDate(m.start(), m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    if not has_month:
+        return
     for m in _CHINESE_RE.finditer(text):
         month, day = chinese_number(m.group(2)), chinese_number(m.group(3))
         year = chinese_number(m.group(1)) if m.group(1) else None
@@ -112,8 +141,6 @@ class ImpossibleDateRule(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)
-        if "月" not in text and "-" not in text and "/" not in text and "." not in text:
-            return
         for d in find_dates(text):
             why = _impossible(d)
             if why is None:
@@ -209,6 +236,7 @@ class IssueDateRule(Rule):
         return None
 
 
+_YEAR_RE: Final = re.compile(r"(?:19|20)\d\d")
 _PAST_RE: Final = re.compile(r"了|已经|已于|已|召开|举行|举办|闭幕|开幕|落幕|发布|印发|出台|完成|结束|签署|通过|会见|出席|视察|考察|调研")
 _FUTURE_RE: Final = re.compile(
     r"将|拟|计划|预计|预定|定于|准备|起|前|以前|之前|截至|截止|之日|期间|至|到|—|－|~|～|届时|开始|施行|实施|生效|有效期|"
@@ -230,6 +258,10 @@ class FutureDateRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)
         limit = ctx.date + dt.timedelta(days=1)
+        # Fast path: a later date needs a year from the document's on, in Arabic numerals, or
+        # a year in Chinese numerals (二〇二五).
+        if not any(int(y) >= limit.year for y in _YEAR_RE.findall(text)) and not any(c in text for c in "〇○零"):
+            return
         for d in find_dates(text):
             when = d.as_date()
             if when is None or when <= limit:

@@ -106,6 +106,16 @@ _PUBLIC_WORDS: Final = (
 )  # fmt: skip
 
 
+_DIGITS_RE: Final = re.compile(r"\d{4}")
+
+
+def _folded(ctx: RuleContext) -> str | None:
+    """The segment text with full-width digits folded, or None when it holds no run of four
+    digits (then no number rule can match)."""
+    text = fold_ascii(ctx.text)
+    return text if _DIGITS_RE.search(text) is not None else None
+
+
 def _window(text: str, start: int, end: int, before: int = 30, after: int = 12) -> tuple[str, str]:
     """Text before (same line) and after (same line) a match."""
     lo = max(0, start - before)
@@ -133,7 +143,8 @@ def _personal_context(text: str, start: int, end: int) -> Severity | None:
     return None
 
 
-_ID_RE: Final = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_ID_RE: Final = re.compile(r"(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_ASCII_LETTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ID_WORDS: Final = ("身份证", "身份号", "证件号", "公民身份", "证号", "身份信息")
 
 
@@ -149,8 +160,12 @@ class IdNumberRule(Rule):
         known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        text = fold_ascii(ctx.text)
+        text = _folded(ctx)
+        if text is None:
+            return
         for m in _ID_RE.finditer(text):
+            if not _starts_a_number(text, m.start()):
+                continue  # inside a longer run of digits, a decimal or an alphanumeric code
             number = m.group(1)
             if len(number) == 18:
                 if not id18_valid(number, ctx.date):
@@ -166,7 +181,21 @@ class IdNumberRule(Rule):
             yield Hit(m.start(), m.end(), (masked,), why + "公示时应隐去中间位数，如建议所示。")
 
 
-_MOBILE_RE: Final = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[- ]?)?(1[3-9]\d)([- ]?)(\d{4})\2(\d{4})(?![\d])")
+_MOBILE_RE: Final = re.compile(r"(1[3-9]\d)([- ]?)(\d{4})\2(\d{4})(?!\d)")
+_COUNTRY_CODE_RE: Final = re.compile(r"(?:\+|00)?86[- ]?$")
+
+
+def _starts_a_number(text: str, start: int, allow_country_code: bool = False) -> bool:
+    """Is ``start`` the beginning of a number (not inside a longer run of digits, a decimal
+    or an alphanumeric code)? With ``allow_country_code``, +86/0086/86 before it is fine."""
+    if start == 0:
+        return True
+    prev = text[start - 1]
+    if allow_country_code and prev in "86 -":
+        m = _COUNTRY_CODE_RE.search(text, max(0, start - 6), start)
+        if m is not None:
+            return _starts_a_number(text, m.start())
+    return not (prev.isdigit() or prev == "." or prev in _ASCII_LETTERS)
 #: Allocated mobile prefixes (three digits).
 _MOBILE_PREFIXES: Final = frozenset(
     [str(n) for n in range(130, 140)]
@@ -190,14 +219,14 @@ class MobileNumberRule(Rule):
         known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        text = fold_ascii(ctx.text)
+        text = _folded(ctx)
+        if text is None:
+            return
         for m in _MOBILE_RE.finditer(text):
             prefix, tail = m.group(1), m.group(3) + m.group(4)
             if prefix not in _MOBILE_PREFIXES or tail.count("0") >= 7:
                 continue
-            if _AMOUNT_AFTER.match(text, m.end()):
-                continue
-            if m.start() > 0 and text[m.start() - 1].isalpha() and text[m.start() - 1].isascii():
+            if _AMOUNT_AFTER.match(text, m.end()) or not _starts_a_number(text, m.start(), True):
                 continue
             start = m.start(1)
             yield Hit(
@@ -208,7 +237,7 @@ class MobileNumberRule(Rule):
             )
 
 
-_CARD_RE: Final = re.compile(r"(?<![\d])(\d{4}(?:[ -]?\d{4}){2}[ -]?\d{4,7})(?![\d])")
+_CARD_RE: Final = re.compile(r"(\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?)(?!\d)")
 _CARD_WORDS: Final = (
     "银行卡", "卡号", "借记卡", "信用卡", "储蓄卡", "工资卡", "社保卡", "存折", "一卡通", "惠农卡",
     "个人账户", "个人账号", "持卡人",
@@ -227,8 +256,12 @@ class BankCardRule(Rule):
         known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        text = fold_ascii(ctx.text)
+        text = _folded(ctx)
+        if text is None:
+            return
         for m in _CARD_RE.finditer(text):
+            if not _starts_a_number(text, m.start()):
+                continue
             digits = re.sub(r"[ -]", "", m.group(1))
             if not 16 <= len(digits) <= 19 or not luhn_valid(digits):
                 continue
@@ -247,7 +280,7 @@ class BankCardRule(Rule):
             )
 
 
-_LANDLINE_RE: Final = re.compile(r"(?<![\d])(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[- ]?)[2-9]\d{6,7}(?:-\d{1,4})?(?![\d])")
+_LANDLINE_RE: Final = re.compile(r"(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[- ]?)[2-9]\d{6,7}(?:-\d{1,4})?(?!\d)")
 
 
 class LandlineRule(Rule):
@@ -262,8 +295,12 @@ class LandlineRule(Rule):
         known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        text = fold_ascii(ctx.text)
+        text = _folded(ctx)
+        if text is None:
+            return
         for m in _LANDLINE_RE.finditer(text):
+            if not _starts_a_number(text, m.start()):
+                continue
             level = _personal_context(text, m.start(), m.end())
             if level is None:
                 continue

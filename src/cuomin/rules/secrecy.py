@@ -68,18 +68,16 @@ class ClassificationMarkRule(Rule):
         text = ctx.text
         if "密" not in text:
             return
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in _LEVEL_RE.finditer(text)]
         for m in _STAR_RE.finditer(text):
-            spans.append((m.start(), m.end()))
-        for m in _LEVEL_RE.finditer(text):
-            if not any(s <= m.start() < e for s, e in spans):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
                 spans.append((m.start(), m.end()))
         pos = 0
         for line in text.splitlines(keepends=True):
             body = line.rstrip("\r\n")
-            m = _BARE_RE.match(body)
-            if m is not None:
-                s, e = pos + m.start(1), pos + m.end(1)
+            bare = _BARE_RE.match(body)
+            if bare is not None:
+                s, e = pos + bare.start(1), pos + bare.end(1)
                 if not any(a <= s < b for a, b in spans):
                     spans.append((s, e))
             pos += len(line)

@@ -1,0 +1,310 @@
+"""Near-miss misspellings of protected terms (形音近误写): what no word list names.
+
+From a list of protected terms (central leaders' names, 中华人民共和国, key formulations; see
+``cuomin/data/protected.toml``), every variant with exactly one character replaced by a
+same-sound character (pypinyin, tones ignored, limited to the 6,763 GB2312 characters that
+input methods offer) or a similar-looking one (``cuomin/data/similar_shapes.txt``) goes into
+one Aho-Corasick automaton, built at first use. A variant found in the normalised text is a
+finding when:
+
+- the term has no ``before``/``after`` context, or the variant sits right after/before one;
+- for names and for variants changed at their first or last character, the variant begins
+  and ends on jieba word boundaries (前往沪宁 is not 王沪宁);
+- it does not lie inside a longer variant found at the same place.
+
+Codes: NM001 leader names, NM002 country and party names, NM003 formulations.
+Options: ``leaders``, ``names``, ``formulations``: extra protected terms (lists of strings),
+for example a province's own leaders.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import threading
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import ahocorasick
+import numpy as np
+import numpy.typing as npt
+
+from ..data import read_lines, read_toml
+from ..errors import RuleError
+from ..filters.boundary import BoundaryChecker
+from ..model import Category, Severity
+from ._support import known_options, option_strings, sentence_bounds
+from .base import Hit, Rule, RuleContext
+
+__all__ = ["NearMissRule", "ProtectedTerm", "homophones", "similar_shapes"]
+
+log = logging.getLogger(__name__)
+
+_MAX_CODE: Final = 0x110000
+_KINDS: Final = {
+    "leader": ("NM001", Category.LEADER, "领导人姓名"),
+    "name": ("NM002", Category.NAME, "国家和机构名称"),
+    "formulation": ("NM003", Category.FORMULATION, "固定表述"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedTerm:
+    text: str
+    kind: str
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    context: bool = True  # names: require a leader-context word in the sentence
+
+
+def _strip_tone(syllable: str) -> str:
+    syllable = syllable.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v").replace("ǚ", "v").replace("ǜ", "v")
+    return "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def _sound_index() -> dict[str, frozenset[str]]:
+    """toneless pinyin → GB2312 characters that have it as one of their readings."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    index: dict[str, set[str]] = {}
+    for cp, readings in pinyin_dict.items():
+        ch = chr(cp)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        for reading in readings.split(","):
+            index.setdefault(_strip_tone(reading), set()).add(ch)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def homophones(term: str) -> list[frozenset[str]]:
+    """For each character of ``term``: the characters that sound the same in its reading in
+    the term (pypinyin's phrase-aware reading), itself excluded."""
+    from pypinyin import Style, lazy_pinyin
+
+    # A callable may return one reading per character (pypinyin docs); the stubs say str.
+    blank: Any = lambda chars: [""] * len(chars)  # noqa: E731
+    readings = lazy_pinyin(term, style=Style.NORMAL, errors=blank)
+    index = _sound_index()
+    return [index.get(r, frozenset()) - {ch} for ch, r in zip(term, readings)]
+
+
+@functools.lru_cache(maxsize=1)
+def similar_shapes() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for line in read_lines("similar_shapes.txt"):
+        chars = line.split()
+        if len(chars) < 2 or any(len(c) != 1 for c in chars):
+            raise RuleError(f"cuomin/data/similar_shapes.txt：这一行应为单个汉字以空格分隔：“{line}”")
+        table.setdefault(chars[0], set()).update(chars[1:])
+    return {k: frozenset(v - {k}) for k, v in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_terms() -> tuple[ProtectedTerm, ...]:
+    terms = []
+    for t in read_toml("protected.toml").get("term", []):
+        kind = str(t.get("kind", ""))
+        if kind not in _KINDS or not t.get("text"):
+            raise RuleError(f"cuomin/data/protected.toml：词条 {t!r} 缺少 text 或 kind 不是 leader/name/formulation")
+        terms.append(
+            ProtectedTerm(
+                str(t["text"]),
+                kind,
+                tuple(t.get("before", ())),
+                tuple(t.get("after", ())),
+                bool(t.get("context", True)),
+            )
+        )
+    return tuple(terms)
+
+
+@functools.lru_cache(maxsize=1)
+def _leader_context() -> tuple[str, ...]:
+    return tuple(str(w) for w in read_toml("protected.toml").get("leader_context", []))
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    term: int  # index into _Automaton.terms
+    position: int  # the replaced character
+    how: str  # "音近" or "形近"
+    offset: int = 0  # where the variant starts in its key (after a `before` context)
+    length: int = 0  # of the variant
+
+
+@dataclass
+class _Automaton:
+    """Variants in one automaton over a two-symbol encoding of the text: every character
+    that occurs in a variant gets a rank, written as a "high" and a "low" symbol from two
+    small disjoint alphabets; every other character becomes one "other" pair. The
+    automaton's nodes then have few children, which pyahocorasick searches linearly, so a
+    scan runs several times faster than on the raw characters."""
+
+    terms: tuple[ProtectedTerm, ...]
+    automaton: Any = None
+    variants: list[list[_Variant]] = field(default_factory=list)
+    high: npt.NDArray[np.uint8] | None = None
+    low: npt.NDArray[np.uint8] | None = None
+
+    def encode_codes(self, codes: npt.NDArray[np.uint32]) -> str:
+        assert self.high is not None and self.low is not None
+        out = np.empty(2 * codes.shape[0], dtype=np.uint8)
+        out[0::2] = self.high[codes]
+        out[1::2] = self.low[codes]
+        return out.tobytes().decode("latin-1")
+
+    def encode(self, text: str) -> str:
+        return self.encode_codes(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
+
+    def scan(self, codes: npt.NDArray[np.uint32]) -> Iterator[tuple[int, int, int]]:
+        """(start, end, value index) of every key in the text, in characters."""
+        for end, (vi, length) in self.automaton.iter(self.encode_codes(codes)):
+            stop = end // 2 + 1
+            yield stop - length, stop, vi
+
+
+def _build(terms: Sequence[ProtectedTerm], normalize: Any) -> _Automaton:
+    shapes = similar_shapes()
+    protected = {normalize(t.text) for t in terms}
+    table: dict[str, list[_Variant]] = {}
+    for ti, term in enumerate(terms):
+        text = normalize(term.text)
+        sounds = homophones(text)
+        for pos, ch in enumerate(text):
+            candidates: dict[str, str] = {c: "音近" for c in sounds[pos]}
+            for c in shapes.get(ch, ()):
+                candidates.setdefault(c, "形近")
+            for c, how in candidates.items():
+                variant = text[:pos] + c + text[pos + 1 :]
+                if normalize(variant) != variant or variant in protected:
+                    continue  # folds back to a protected form (a traditional character)
+                if term.before or term.after:
+                    # Context-bound terms: the key holds the context, so that 能力强 never
+                    # even reaches Python.
+                    for b in term.before:
+                        b = normalize(b)
+                        table.setdefault(b + variant, []).append(_Variant(ti, pos, how, len(b), len(variant)))
+                    for a in term.after:
+                        table.setdefault(variant + normalize(a), []).append(_Variant(ti, pos, how, 0, len(variant)))
+                else:
+                    table.setdefault(variant, []).append(_Variant(ti, pos, how, 0, len(variant)))
+    chars = sorted({ord(c) for key in table for c in key})
+    n = len(chars)
+    base = max(2, math.isqrt(n) + 1)  # base * base > n: room for the "other" rank
+    if 2 * base + 1 > 255:
+        raise RuleError("受保护表述的变体用字过多，无法编译")
+    ranks = np.arange(n, dtype=np.int64)
+    high = np.full(_MAX_CODE, 1 + n // base, dtype=np.uint8)
+    low = np.full(_MAX_CODE, 1 + base + n % base, dtype=np.uint8)
+    high[chars] = (1 + ranks // base).astype(np.uint8)
+    low[chars] = (1 + base + ranks % base).astype(np.uint8)
+    result = _Automaton(tuple(terms), ahocorasick.Automaton(), [], high, low)
+    for key, vs in table.items():
+        result.automaton.add_word(result.encode(key), (len(result.variants), len(key)))
+        result.variants.append(vs)
+    result.automaton.make_automaton()
+    log.debug("near-miss automaton: %d terms, %d keys, %d characters", len(terms), len(table), n)
+    return result
+
+
+_build_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)
+def _automaton_for(extra: tuple[ProtectedTerm, ...]) -> _Automaton:
+    """One automaton per set of extra terms, shared by every rule instance (checkers are
+    often built several times in a process: one per dictionary stack)."""
+    from ..normalize import default_normalizer
+
+    return _build(_builtin_terms() + extra, default_normalizer().normalize_term)
+
+
+@functools.lru_cache(maxsize=8)
+def _boundary_checker(cache_dir: str | None) -> BoundaryChecker:
+    """jieba is loaded once per process (per cache folder), not once per rule instance."""
+    return BoundaryChecker(cache_dir)
+
+
+class NearMissRule(Rule):
+    code = "NM001"
+    name = "near-miss"
+    category = Category.LEADER
+    severity = Severity.CRITICAL
+    description = "受保护表述（领导人姓名、国名党名、重要提法）中一个字被音近或形近字替换，词库未收录的误写"
+    extra_codes = ("NM002", "NM003")
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        super().__init__(options)
+        known_options(self.code, self.options, ("leaders", "names", "formulations"))
+        extra: list[ProtectedTerm] = []
+        for key, kind in (("leaders", "leader"), ("names", "name"), ("formulations", "formulation")):
+            for text in option_strings(self.options, key):
+                if len(text) < 3:
+                    raise ValueError(f"受保护表述“{text}”太短：至少三个字，两个字的姓名误报太多")
+                # A unit's own names come with its own context: no central-post gate.
+                extra.append(ProtectedTerm(text, kind, context=False))
+        self._extra = tuple(extra)
+        cache = self.options.get("cache_dir")
+        self._boundary = _boundary_checker(str(cache) if cache else None)
+        self._automaton: _Automaton | None = None
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        auto = self._automaton
+        if auto is None:
+            with _build_lock:  # built once, at first use (never at import)
+                auto = self._automaton = _automaton_for(self._extra)
+        text = ctx.normalized.text
+        found: list[tuple[int, int, list[_Variant]]] = []
+        for key_start, _, vi in auto.scan(ctx.normalized.codes):
+            by_span: dict[tuple[int, int], list[_Variant]] = {}
+            for v in auto.variants[vi]:
+                span = (key_start + v.offset, key_start + v.offset + v.length)
+                by_span.setdefault(span, []).append(v)
+            for (start, stop), vs in by_span.items():
+                found.append((start, stop, vs))
+        if not found:
+            return
+        # Longest first; a variant inside an accepted longer one is dropped.
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        accepted: list[tuple[int, int]] = []
+        for start, end, variants in found:
+            if any(a <= start and end <= b for a, b in accepted):
+                continue
+            variant = next((v for v in variants if self._plausible(text, start, end, auto.terms[v.term], v)), None)
+            if variant is None:
+                continue
+            accepted.append((start, end))
+            yield self._hit(ctx, start, end, auto.terms[variant.term], variant)
+
+    def _plausible(self, text: str, start: int, end: int, term: ProtectedTerm, v: _Variant) -> bool:
+        if term.kind == "leader" and term.context and not (term.before or term.after):
+            lo, hi = sentence_bounds(text, start, end)
+            sentence = text[lo:start] + text[end:hi]
+            if not any(w in sentence for w in _leader_context()):
+                return False
+        edge = v.position in (0, end - start - 1)
+        if term.kind == "leader" or (edge and end - start <= 6):
+            return self._boundary.on_boundaries(text, start, end)
+        return True
+
+    @staticmethod
+    def _hit(ctx: RuleContext, start: int, end: int, term: ProtectedTerm, v: _Variant) -> Hit:
+        code, category, label = _KINDS[term.kind]
+        s, e = ctx.to_original(start, end)
+        written = ctx.text[s:e]
+        wrong = ctx.normalized.text[start + v.position]
+        right = term.text[v.position]
+        return Hit(
+            s,
+            e,
+            (term.text,),
+            f"疑似{label}误写：“{written}”与“{term.text}”只差一个{v.how}字（“{wrong}”应为“{right}”）。请核对。",
+            code=code,
+            category=category,
+        )
