@@ -30,16 +30,17 @@ def _read(name: str) -> str:
         raise RuleError(f"规则数据文件缺失：cuomin/data/{name}（{exc}），请重新安装 cuomin") from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_toml(name: str) -> dict[str, Any]:
     """A TOML table shipped in ``cuomin/data`` (parsed once per process)."""
     try:
-        return tomllib.loads(_read(name))
+        data: dict[str, Any] = tomllib.loads(_read(name))
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"规则数据文件 cuomin/data/{name} 格式错误：{exc}") from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def read_lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of a word list, comments (``#`` …) and surrounding blanks removed."""
     out: list[str] = []

@@ -35,8 +35,9 @@ def is_cjk(ch: str) -> bool:
 
 
 def display_width(text: str) -> int:
-    """Width in half-width columns: CJK characters count two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    """Width in half-width columns: CJK characters count two (GB18030 gives one byte to
+    ASCII and two to CJK: its length is the width, counted in C)."""
+    return len(text.encode("gb18030", "ignore"))
 
 
 def join_pair(left: str, right: str) -> str:

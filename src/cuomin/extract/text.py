@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import InputError
 from ..model import Document, DocumentMeta, Segment
 
-__all__ = ["decode_text", "extract_text"]
+__all__ = ["decode_text", "extract_text", "looks_binary", "looks_utf16"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -18,7 +19,7 @@ _BOMS = (
 )
 
 
-def _looks_utf16(data: bytes) -> str | None:
+def looks_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM: every other byte is zero in ASCII-heavy text."""
     sample = data[:4096]
     if len(sample) < 4 or len(sample) % 2:
@@ -32,25 +33,67 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_SAMPLE = 20_000
+
+
+def looks_binary(text: str) -> bool:
+    """Control characters that no text file has: this is binary data."""
+    sample = text[:4096]
+    return "\x00" in sample or len(_BINARY_RE.findall(sample)) > len(sample) / 100
+
+
+def _chinese_ratio(text: str) -> float:
+    """Share of CJK characters among the non-ASCII characters (1.0 when all ASCII)."""
+    sample = text[:_SAMPLE]
+    non_ascii = sum(1 for ch in sample if ord(ch) > 0x7F)
+    if not non_ascii:
+        return 1.0
+    return len(_CJK_RE.findall(sample)) / non_ascii
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM or not), UTF-16/32 with BOM, or GB18030 (covers GBK and
-    GB2312). Returns (text, encoding). Raises InputError when none fits."""
+    """Decode bytes as UTF-8 (BOM or not), UTF-16/32 with BOM or detected, or GB18030 (covers
+    GBK and GB2312). Returns (text, encoding). Raises InputError when none fits.
+
+    Short GBK text is often valid UTF-8 as well (省 is CA A1, which UTF-8 reads as ʡ): when
+    both decode, the reading with clearly more Chinese characters wins, UTF-8 on a tie.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise InputError(f"文件声明为 {encoding} 编码，但第 {exc.start} 字节处无法解码") from None
-    guess = _looks_utf16(data)
-    candidates = ([guess] if guess else []) + ["utf-8", "gb18030"]
-    for encoding in candidates:
+    guess = looks_utf16(data)
+    if guess:
         try:
-            text = data.decode(encoding)
+            text = data.decode(guess)
+            if not looks_binary(text):
+                return text, guess
         except UnicodeDecodeError:
-            continue
-        if "\x00" in text and encoding != guess:
-            continue
-        return text, encoding
+            pass
+    utf8: str | None = None
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if utf8 is not None and not looks_binary(utf8):
+        utf8_ratio = _chinese_ratio(utf8)
+        if utf8_ratio >= 0.8:
+            return utf8, "utf-8"
+    else:
+        utf8 = None
+        utf8_ratio = 0.0
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        gb = None
+    if gb is not None and not looks_binary(gb) and (utf8 is None or _chinese_ratio(gb) > utf8_ratio + 0.2):
+        return gb, "gb18030"
+    if utf8 is not None:
+        return utf8, "utf-8"
     raise InputError("无法识别文本编码（不是 UTF-8、UTF-16 或 GB18030/GBK），请转换为 UTF-8 后再检查")
 
 

@@ -7,6 +7,7 @@ network and keeps libxml2's limits on depth and text size (``huge_tree`` off).
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from typing import IO, Any
@@ -56,7 +57,7 @@ def parse_xml(data: bytes, part: str) -> Any:
 class _PrologGuard:
     """A file wrapper that refuses a DTD in the first block before the parser sees it."""
 
-    def __init__(self, stream: IO[bytes], part: str) -> None:
+    def __init__(self, stream: IO[bytes] | io.RawIOBase, part: str) -> None:
         self._stream = stream
         self._part = part
         self._first = True
@@ -69,7 +70,7 @@ class _PrologGuard:
         return data
 
 
-def iterparse_xml(stream: IO[bytes], part: str, tag: Any) -> Iterator[Any]:
+def iterparse_xml(stream: IO[bytes] | io.RawIOBase, part: str, tag: Any) -> Iterator[Any]:
     """Stream ``end`` events for ``tag`` from an XML part, safely; malformed XML is FL002.
 
     The caller clears elements it has handled so that memory stays flat.

@@ -30,12 +30,16 @@ def member_name(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
-    for encoding in ("utf-8", "gb18030"):
+    best, best_score = name, -1
+    for encoding in ("utf-8", "gb18030"):  # short GBK names are often valid UTF-8 too
         try:
-            return raw.decode(encoding)
+            decoded = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return name
+        score = sum(1 for ch in decoded if "\u4e00" <= ch <= "\u9fff")
+        if score > best_score:
+            best, best_score = decoded, score
+    return best
 
 
 def is_encrypted(info: zipfile.ZipInfo) -> bool:

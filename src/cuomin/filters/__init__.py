@@ -13,6 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .boundary import BoundaryChecker
+from .duplicates import drop_duplicate_spans
+from .quoted import drop_quoted_corrections
+from .suppress import apply_suppressions
 from .validity import flagged_on, historical_mention
 
 if TYPE_CHECKING:
@@ -23,8 +26,9 @@ __all__ = ["BoundaryChecker", "SEGMENT_FILTERS", "apply_segment_filters", "flagg
 
 SegmentFilter = Callable[["RuleContext", Sequence["Finding"]], list["Finding"]]
 
-#: Run in order over each segment's findings.
-SEGMENT_FILTERS: tuple[SegmentFilter, ...] = ()
+#: Run in order over each segment's findings: inline suppressions, quoted corrections, then
+#: one finding per span.
+SEGMENT_FILTERS: tuple[SegmentFilter, ...] = (apply_suppressions, drop_quoted_corrections, drop_duplicate_spans)
 
 
 def apply_segment_filters(ctx: RuleContext, findings: Sequence[Finding]) -> list[Finding]:

@@ -6,12 +6,39 @@ from typing import TextIO
 
 from ..errors import ConfigError
 from .base import Reporter
+from .csv import CsvReporter
+from .html import HtmlReporter
 from .json import JsonReporter
+from .jsonl import JsonlReporter
+from .sarif import SarifReporter
 from .text import TextReporter
+from .xlsx import XlsxReporter
 
-__all__ = ["Reporter", "JsonReporter", "TextReporter", "make_reporter", "FORMATS"]
+__all__ = [
+    "Reporter",
+    "CsvReporter",
+    "HtmlReporter",
+    "JsonReporter",
+    "JsonlReporter",
+    "SarifReporter",
+    "TextReporter",
+    "XlsxReporter",
+    "make_reporter",
+    "FORMATS",
+    "BINARY_FORMATS",
+]
 
-FORMATS: dict[str, type] = {"text": TextReporter, "json": JsonReporter}
+FORMATS: dict[str, type] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "jsonl": JsonlReporter,
+    "sarif": SarifReporter,
+    "csv": CsvReporter,
+    "xlsx": XlsxReporter,
+    "html": HtmlReporter,
+}
+#: Formats written as bytes: they need ``--output FILE`` or a redirected standard output.
+BINARY_FORMATS = frozenset({"xlsx"})
 
 
 def make_reporter(name: str, out: TextIO, *, color: bool = False) -> Reporter:

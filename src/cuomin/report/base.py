@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TextIO
 
-from ..model import Finding
+from ..model import DocumentMeta, Finding
 
 __all__ = ["Reporter"]
 
@@ -18,8 +18,11 @@ class Reporter(Protocol):
 
     def begin(self) -> None: ...
 
-    def file(self, path: str, findings: Iterable[Finding], error: str | None = None) -> list[Finding]:
-        """Write one input's findings; return them (the caller counts them)."""
+    def file(
+        self, path: str, findings: Iterable[Finding], error: str | None = None, meta: DocumentMeta | None = None
+    ) -> list[Finding]:
+        """Write one input's findings; return them (the caller counts them). ``meta`` is
+        what is known about the input (title, URL, unit, column), when anything is."""
         ...
 
     def end(self) -> None: ...

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding
+from ..model import DocumentMeta, Finding
 
 __all__ = ["JsonReporter"]
 
@@ -22,7 +22,9 @@ class JsonReporter:
     def begin(self) -> None:
         self._out.write('{"files": [')
 
-    def file(self, path: str, findings: Iterable[Finding], error: str | None = None) -> list[Finding]:
+    def file(
+        self, path: str, findings: Iterable[Finding], error: str | None = None, meta: DocumentMeta | None = None
+    ) -> list[Finding]:
         kept: list[Finding] = []
         self._out.write("\n" if self._first else ",\n")
         self._first = False

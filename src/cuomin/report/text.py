@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Severity
+from ..model import DocumentMeta, Finding, Severity
 
 __all__ = ["TextReporter"]
 
@@ -30,7 +30,9 @@ class TextReporter:
     def begin(self) -> None:
         pass
 
-    def file(self, path: str, findings: Iterable[Finding], error: str | None = None) -> list[Finding]:
+    def file(
+        self, path: str, findings: Iterable[Finding], error: str | None = None, meta: DocumentMeta | None = None
+    ) -> list[Finding]:
         self._files += 1
         w = self._out.write
         if error is not None:
@@ -50,7 +52,8 @@ class TextReporter:
             ctx = f.context
             if self._color and f.match and f.match in ctx:
                 ctx = ctx.replace(f.match, self._c(_COLORS[f.severity], f.match), 1)
-            w(f"    上下文：…{ctx}…\n")
+            if ctx:  # file-level findings (FL…) have no text around them
+                w(f"    上下文：…{ctx}…\n")
             w(self._c(_DIM, f"    类别：{f.category.label} · 词库：{f.layer} · 条目：{f.entry}") + "\n")
         return kept
 

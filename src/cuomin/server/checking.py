@@ -14,15 +14,16 @@ from typing import Any, Final
 
 from ..errors import InputError
 from ..extract import load_document
-from ..model import Category, Document, DocumentMeta, Finding, Location, Part, Segment, Severity
+from ..extract.limits import DEFAULT_LIMITS
+from ..extract.limits import Limits as ExtractLimits
+from ..extract.problems import make_problem
+from ..model import Document, DocumentMeta, Finding, Location, Part, Segment, Severity
 from .limits import Deadline
 from .requests import Attachment, CheckRequest
 from .stacks import LoadedStack
 
-__all__ = ["run_check", "UNREADABLE_CODE"]
+__all__ = ["run_check"]
 
-#: Code of the finding reported for an attachment that cannot be read at all.
-UNREADABLE_CODE: Final = "FL001"
 _GENERIC_TYPES: Final = frozenset({"application/octet-stream", "binary/octet-stream", ""})
 
 
@@ -32,23 +33,22 @@ def _meta(req: CheckRequest, media_type: str | None = None) -> DocumentMeta:
     )
 
 
-def _unreadable(name: str, error: str) -> Finding:
-    return Finding(
-        code=UNREADABLE_CODE,
-        category=Category.FILE,
-        severity=Severity.ERROR,
-        match=name,
-        start=0,
-        end=0,
-        line=1,
-        column=1,
-        context="",
-        suggestions=(),
-        explanation=f"附件无法读取，未经检查，请人工审核：{error}",
-        layer="server",
-        entry=UNREADABLE_CODE,
-        location=Location(part=Part.ATTACHMENT, file=name),
+def _merged(meta: DocumentMeta, req: CheckRequest, path: str | None = None) -> DocumentMeta:
+    """The extractor's metadata, with what the request says taking precedence."""
+    return dataclasses.replace(
+        meta,
+        title=req.title or meta.title,
+        date=req.date or meta.date,
+        url=req.url or meta.url,
+        unit=req.unit or meta.unit,
+        column=req.column or meta.column,
+        path=path or meta.path,
     )
+
+
+def _unreadable(name: str, error: str) -> Finding:
+    """An input the extractor refused outright (it normally reports FL findings itself)."""
+    return make_problem("FL002", error, file=name)
 
 
 def _in_attachment(finding: Finding, name: str) -> Finding:
@@ -64,15 +64,21 @@ def _in_attachment(finding: Finding, name: str) -> Finding:
     return dataclasses.replace(finding, location=loc)
 
 
-def _documents(req: CheckRequest) -> Iterator[tuple[str, Attachment | None, Document | str]]:
-    """(source, attachment, document or the reason it could not be read)."""
+def _documents(req: CheckRequest, deadline: Deadline) -> Iterator[tuple[str, Attachment | None, Document | str]]:
+    """(source, attachment, document or the reason it could not be read). Extraction gets
+    what is left of the request's time limit, so a slow attachment stops in time."""
+
+    def limits() -> ExtractLimits:
+        left = max(0.05, deadline.remaining())
+        return DEFAULT_LIMITS.replace(max_seconds=left, convert_seconds=left)
+
     if req.html is not None:
         try:
-            doc = load_document(req.html.encode("utf-8"), media_type="text/html", name="正文.html")
+            doc = load_document(req.html.encode("utf-8"), media_type="text/html", name="正文.html", limits=limits())
         except InputError as exc:  # the extractor refuses the markup: report, do not crash
             yield "html", None, str(exc)
         else:
-            yield "html", None, dataclasses.replace(doc, meta=_meta(req, "text/html"))
+            yield "html", None, dataclasses.replace(doc, meta=_merged(doc.meta, req))
         if req.title:
             title = Document(segments=(Segment(req.title, Location(part=Part.TITLE)),), meta=_meta(req))
             yield "html", None, title
@@ -86,11 +92,11 @@ def _documents(req: CheckRequest) -> Iterator[tuple[str, Attachment | None, Docu
     for att in req.attachments:
         media_type = None if (att.media_type or "").lower() in _GENERIC_TYPES else att.media_type
         try:
-            doc = load_document(att.data, media_type=media_type, name=att.name)
+            doc = load_document(att.data, media_type=media_type, name=att.name, limits=limits())
         except InputError as exc:
             yield "attachment", att, str(exc)
         else:
-            yield "attachment", att, dataclasses.replace(doc, meta=dataclasses.replace(_meta(req), path=att.name))
+            yield "attachment", att, dataclasses.replace(doc, meta=_merged(doc.meta, req, att.name))
 
 
 def run_check(stack: LoadedStack, req: CheckRequest, deadline: Deadline, max_findings: int) -> dict[str, Any]:
@@ -118,7 +124,7 @@ def run_check(stack: LoadedStack, req: CheckRequest, deadline: Deadline, max_fin
             item["attachment"] = None if att is None else att.name
             findings.append(item)
 
-    for source, att, doc in _documents(req):
+    for source, att, doc in _documents(req, deadline):
         deadline.check()
         file_entry: dict[str, Any] | None = None
         if att is not None:
@@ -134,6 +140,8 @@ def run_check(stack: LoadedStack, req: CheckRequest, deadline: Deadline, max_fin
             add(_unreadable(att.name, doc), source, att)
             continue
         characters += sum(len(s.text) for s in doc.segments)
+        if file_entry is not None and doc.problems and not any(s.text for s in doc.segments):
+            file_entry["error"] = doc.problems[0].explanation  # nothing in it could be checked
         for finding in checker.iter_findings(doc, date=req.date):
             deadline.check()
             if att is not None:

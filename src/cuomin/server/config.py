@@ -30,7 +30,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -165,7 +165,8 @@ class ServerConfig:
             raw = json.loads(text)
             cli = raw.pop("cli_stack")
             limits = Limits(**raw.pop("limits"))
-            stack = None if cli is None else StackConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in cli.items()})
+            fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in (cli or {}).items()}
+            stack = None if cli is None else StackConfig(**fields)
             return cls(cli_stack=stack, limits=limits, **raw)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ConfigError(f"服务配置（环境变量 {CONFIG_ENV}）无法解析：{exc}") from None
@@ -202,7 +203,7 @@ def limits_from_toml(data: Mapping[str, Any], path: str, base: Limits) -> Limits
     raw = data.get("limits", {})
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{path}: [limits] 应为表")
-    keys = {
+    keys: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "max_body_mb": ("max_body_bytes", lambda v: int(float(v) * _MB)),
         "max_attachments": ("max_attachments", int),
         "timeout_seconds": ("timeout_seconds", float),

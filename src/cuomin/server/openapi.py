@@ -158,6 +158,7 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"type": "string", "enum": ["ok"]},
             "version": {"type": "string"},
+            "pid": {"type": "integer", "description": "应答的工作进程号"},
             "uptime_seconds": {"type": "number"},
             "generation": {"type": "integer"},
             "loaded_at": {"type": "string"},
@@ -204,7 +205,7 @@ _SCHEMAS: dict[str, Any] = {
 
 def openapi_schema(config: ServerConfig) -> dict[str, Any]:
     limits = config.limits
-    secured = [{"bearer": []}] if config.token else []
+    secured: list[dict[str, list[str]]] = [{"bearer": []}] if config.token else []
     check_errors = {
         "400": _error_response("请求体不是合法的 JSON 或 multipart"),
         "401": _error_response("缺少或错误的访问令牌"),

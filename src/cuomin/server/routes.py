@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 import logging
 import time
 from pathlib import Path
@@ -128,6 +129,7 @@ class Api:
         body: dict[str, Any] = {
             "status": "ok",
             "version": __version__,
+            "pid": os.getpid(),
             "uptime_seconds": round(time.time() - self.started, 1),
             "generation": snapshot.generation,
             "loaded_at": snapshot.loaded_at.isoformat(timespec="seconds"),

@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -114,14 +114,15 @@ class ReloadFailed(CuominError):
 class StackRegistry:
     """Holds the current snapshot; reloads build a new one and swap a single reference."""
 
-    def __init__(self, config: ServerConfig) -> None:
+    def __init__(self, config: ServerConfig, build: Callable[[ServerConfig, int], Snapshot] = build_snapshot) -> None:
         self.config = config
+        self._build = build
         self._sync = GenerationFile(config.sync_dir) if config.sync_dir else None
         self._reload_lock = threading.Lock()
         start = self._sync.read() if self._sync else 0
         self._seen = start
         self.last_error: str | None = None
-        self._current = build_snapshot(config, start)
+        self._current = build(config, start)
 
     @property
     def current(self) -> Snapshot:
@@ -157,7 +158,7 @@ class StackRegistry:
         self._seen = generation
         started = time.perf_counter()
         try:
-            snapshot = build_snapshot(self.config, generation)
+            snapshot = self._build(self.config, generation)
         except CuominError as exc:
             self.last_error = str(exc)
             log.error("词库重载失败，继续使用原词库：%s", exc)

@@ -1,0 +1,160 @@
+"""An exported site on disk: HTML pages are articles, files they link to are attachments.
+
+Links are resolved like a browser would (relative to the page, ``<base>`` honoured; links
+to the site's own ``base_url`` map back into the tree). A linked file that is missing is a
+dead link of the article. Files no article links to are checked on their own afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+from urllib.parse import unquote, urlsplit
+
+from ...errors import InputError
+from ...extract import SUPPORTED_SUFFIXES
+from ...model import Category, Location, Part, Severity
+from ..items import CODE_DEAD_LINK, Attachment, SourceItem, problem
+from ..links import ATTACHMENT_SUFFIXES, PAGE_SUFFIXES, file_name, is_attachment, is_page, page_links
+from .base import LinkedLookup
+
+__all__ = ["TreeSource", "MAX_FILE_BYTES"]
+
+log = logging.getLogger(__name__)
+_ROOT: Final = "http://tree.invalid/"
+#: Larger files are not read (recorded as an attachment that could not be opened).
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
+_ARTICLE_SUFFIXES: Final = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+
+
+class TreeSource:
+    exhaustive = True
+
+    def __init__(self, root: str | os.PathLike[str], *, site: str | None = None, base_url: str | None = None) -> None:
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise InputError(f"不是目录：{root}")
+        self.site = site or self.root.name
+        self.base_url = base_url.rstrip("/") + "/" if base_url else None
+
+    def describe(self) -> str:
+        return f"tree:{self.root}"
+
+    def close(self) -> None:
+        pass
+
+    def _walk(self) -> Iterator[tuple[str, Path]]:
+        """(posix relative path, path) of every file, in a stable order."""
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            base = Path(dirpath)
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = base / name
+                yield path.relative_to(self.root).as_posix(), path
+
+    def count(self) -> int:
+        return sum(1 for rel, _p in self._walk() if posixpath.splitext(rel)[1].lower() in _ARTICLE_SUFFIXES)
+
+    def _url(self, rel: str) -> str | None:
+        return self.base_url + rel if self.base_url else None
+
+    def _to_rel(self, url: str) -> str | None:
+        """A resolved link → a path inside the tree, or None for other sites."""
+        if url.startswith(_ROOT):
+            rel = url[len(_ROOT) :]
+        elif self.base_url and url.startswith(self.base_url):
+            rel = url[len(self.base_url) :]
+        else:
+            return None
+        rel = unquote(urlsplit(_ROOT + rel).path[1:])
+        rel = posixpath.normpath(rel) if rel else rel
+        if rel.startswith("../") or rel == "..":
+            return None
+        return rel
+
+    def _read(self, path: Path) -> bytes:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise OSError(f"文件过大（{size // (1024 * 1024)} MB）")
+        return path.read_bytes()
+
+    def items(self) -> Iterator[SourceItem]:
+        for rel, path in self._walk():
+            if posixpath.splitext(rel)[1].lower() not in _ARTICLE_SUFFIXES:
+                continue
+            try:
+                data = self._read(path)
+            except OSError as exc:
+                log.warning("%s: %s", path, exc)
+                continue
+            yield self._article(rel, data)
+
+    def _article(self, rel: str, data: bytes) -> SourceItem:
+        attachments: list[Attachment] = []
+        problems = []
+        for link in page_links(data, _ROOT + rel):
+            target = self._to_rel(link.url)
+            if target is None or target == rel:
+                continue
+            if is_attachment(link.url):
+                name = file_name(link.url)
+                file = self.root / target
+                if not file.is_file():
+                    attachments.append(Attachment(name, target, error="文件不存在（死链）"))
+                    continue
+                try:
+                    attachments.append(Attachment(name, target, data=self._read(file)))
+                except OSError as exc:
+                    attachments.append(Attachment(name, target, error=str(exc)))
+            elif is_page(link.url) and not (self.root / target).exists():
+                problems.append(
+                    problem(CODE_DEAD_LINK, Category.LINK, Severity.ERROR, link.href,
+                            f"链接指向的页面不存在（死链）：{target}", context=link.text or link.href,
+                            location=Location(part=Part.LINK))  # fmt: skip
+                )
+        return SourceItem(
+            key=rel,
+            data=data,
+            name=posixpath.basename(rel),
+            media_type="text/html",
+            url=self._url(rel),
+            path=rel,
+            attachments=tuple(attachments),
+            problems=tuple(problems),
+        )
+
+    def orphans(self, linked: LinkedLookup) -> Iterator[SourceItem]:
+        """Checkable files that no article links to, as documents of their own."""
+        batch: list[tuple[str, Path]] = []
+        for rel, path in self._walk():
+            suffix = posixpath.splitext(rel)[1].lower()
+            if suffix in _ARTICLE_SUFFIXES or suffix in PAGE_SUFFIXES:
+                continue
+            if suffix not in SUPPORTED_SUFFIXES:
+                if suffix in ATTACHMENT_SUFFIXES:
+                    log.debug("%s: not linked from any page and not checkable on its own", rel)
+                continue
+            batch.append((rel, path))
+            if len(batch) >= 256:
+                yield from self._unlinked(batch, linked)
+                batch = []
+        if batch:
+            yield from self._unlinked(batch, linked)
+
+    def _unlinked(self, batch: list[tuple[str, Path]], linked: LinkedLookup) -> Iterator[SourceItem]:
+        known = linked([rel for rel, _p in batch])
+        for rel, path in batch:
+            if rel in known:
+                continue
+            try:
+                data = self._read(path)
+            except OSError as exc:
+                log.warning("%s: %s", path, exc)
+                continue
+            yield SourceItem(key=rel, data=data, name=posixpath.basename(rel), url=self._url(rel), path=rel)

@@ -1,0 +1,183 @@
+"""Work done in the pool's processes: extract documents, check them.
+
+Each process builds its checker once (the compiled dictionary comes from the on-disk
+cache, so this is fast) and keeps it for every task; subset dictionaries for delta rescans
+are compiled once per process and kept too. Tasks carry batches of documents to keep the
+cost of passing messages small. Nothing here touches the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..checker import Checker
+from ..errors import ConfigError, CuominError, DictionaryError, RuleError
+from ..model import DocumentMeta
+from ..rules.dictionary import DictionaryRule
+from .assemble import assemble, content_hash, decode_document, encode_document
+from .delta import subset_dictionary
+from .fingerprint import finding_row, fingerprints
+from .items import SourceItem
+from .metadata import MetaRules
+
+__all__ = ["WorkerConfig", "Extracted", "CheckJob", "Checked", "init_worker", "extract_many", "check_many"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    dictionaries: tuple[str, ...] | None
+    cache_dir: str | None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: MetaRules = field(default_factory=MetaRules)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """First stage result. ``error`` set: the article could not be read."""
+
+    key: str
+    raw_hash: str
+    fields: dict[str, Any]  # documents columns: title, date, url, path, unit, column_name, media_type
+    parts: tuple[str, ...]
+    content_hash: str | None = None
+    blob: bytes | None = None
+    error: str | None = None
+
+    @property
+    def check_key(self) -> str | None:
+        if self.content_hash is None:
+            return None
+        date = self.fields.get("date")
+        return f"{self.content_hash}:{date.isoformat() if isinstance(date, dt.date) else '-'}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckJob:
+    token: int
+    blob: bytes
+    date: dt.date | None
+    meta: dict[str, Any]
+    #: ``("all",)`` every rule; ``("dictionary",)`` the dictionary rule with the whole
+    #: dictionary; ``("subset", key, entry ids)`` the dictionary rule with these entries.
+    mode: tuple[Any, ...] = ("all",)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    token: int
+    findings: list[dict[str, Any]] | None
+    error: str | None = None
+    fatal: bool = False  # a broken rule: every document would fail, so the scan stops
+
+
+_config: WorkerConfig | None = None
+_checkers: dict[str, Checker] = {}
+
+
+def init_worker(config: WorkerConfig, in_subprocess: bool = False) -> None:
+    """Pool initializer: remember the configuration and build the main checker now.
+
+    A pool process ignores Ctrl-C: the main process handles it and shuts the pool down."""
+    global _config
+    if in_subprocess:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _config = config
+    _checkers.clear()
+    _checker(("all",))
+
+
+def _checker(mode: tuple[Any, ...]) -> Checker:
+    assert _config is not None, "init_worker was not called"
+    name = mode[0] if mode[0] != "subset" else f"subset:{mode[1]}"
+    checker = _checkers.get(name)
+    if checker is not None:
+        return checker
+    cfg = _config
+    paths = list(cfg.dictionaries) if cfg.dictionaries else None
+    if mode[0] == "all":
+        checker = Checker(dictionaries=paths, select=cfg.select, ignore=cfg.ignore, cache_dir=cfg.cache_dir)
+    else:
+        opts: dict[str, object] = {"cache_dir": cfg.cache_dir} if cfg.cache_dir else {}
+        if mode[0] == "dictionary":
+            base = _checker(("all",)).dictionary
+        else:
+            base = subset_dictionary([Path(p) for p in paths] if paths else None, mode[2])
+        checker = Checker(base, select=cfg.select, ignore=cfg.ignore, rules=[DictionaryRule(opts)])
+    _checkers[name] = checker
+    return checker
+
+
+def _fields(meta: DocumentMeta) -> dict[str, Any]:
+    return {
+        "title": meta.title,
+        "date": meta.date,
+        "url": meta.url,
+        "path": meta.path,
+        "unit": meta.unit,
+        "column_name": meta.column,
+        "media_type": meta.media_type,
+    }
+
+
+def extract_one(item: SourceItem) -> Extracted:
+    assert _config is not None, "init_worker was not called"
+    raw = item.raw_hash
+    try:
+        doc = assemble(item, _config.rules)
+    except CuominError as exc:
+        return _failed(item, raw, str(exc))
+    except Exception as exc:  # one broken page must not stop a scan of a whole site
+        log.warning("%s: extraction failed: %r", item.key, exc)
+        return _failed(item, raw, f"无法解析（{type(exc).__name__}: {exc}）")
+    return Extracted(
+        key=item.key,
+        raw_hash=raw,
+        fields=_fields(doc.meta),
+        parts=item.parts,
+        content_hash=content_hash(doc),
+        blob=encode_document(doc),
+    )
+
+
+def _failed(item: SourceItem, raw: str, error: str) -> Extracted:
+    unit, column = _config.rules.unit_and_column(item.path, item.url) if _config else (None, None)
+    fields = {
+        "title": item.title, "date": item.date, "url": item.url, "path": item.path,
+        "unit": item.unit or unit, "column_name": item.column or column, "media_type": item.media_type,
+    }  # fmt: skip
+    return Extracted(key=item.key, raw_hash=raw, fields=fields, parts=item.parts, error=error)
+
+
+def extract_many(items: Sequence[SourceItem]) -> list[Extracted]:
+    return [extract_one(item) for item in items]
+
+
+def check_one(job: CheckJob) -> Checked:
+    try:
+        meta = DocumentMeta(
+            title=job.meta.get("title"), date=job.date, url=job.meta.get("url"), path=job.meta.get("path"),
+            unit=job.meta.get("unit"), column=job.meta.get("column_name"),
+        )  # fmt: skip
+        doc = decode_document(job.blob, meta)
+        found = list(_checker(job.mode).iter_findings(doc, date=job.date))
+    except (RuleError, DictionaryError, ConfigError) as exc:
+        return Checked(job.token, None, str(exc), fatal=True)
+    except CuominError as exc:
+        return Checked(job.token, None, str(exc))
+    except Exception as exc:
+        log.warning("check failed: %r", exc)
+        return Checked(job.token, None, f"检查出错（{type(exc).__name__}: {exc}）")
+    return Checked(job.token, [finding_row(f, fp) for f, fp in zip(found, fingerprints(found))])
+
+
+def check_many(jobs: Sequence[CheckJob]) -> list[Checked]:
+    return [check_one(job) for job in jobs]

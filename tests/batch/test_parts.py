@@ -1,0 +1,121 @@
+"""Small parts of the batch scanner: metadata mapping, links, fingerprints, deltas, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cuomin
+from cuomin.batch.assemble import decode_document, encode_document
+from cuomin.batch.delta import DictDelta, diff, snapshot
+from cuomin.batch.fingerprint import fingerprints
+from cuomin.batch.links import is_attachment, page_links
+from cuomin.batch.metadata import MetaRules, UnitRule, parse_any_date
+from cuomin.batch.progress import Progress
+from cuomin.dictionary import merge_layers, resolve_stack
+from cuomin.errors import ConfigError
+
+from conftest import MINI  # type: ignore[import-not-found]
+
+
+def test_longest_prefix_wins_for_unit_and_column() -> None:
+    rules = MetaRules.build([UnitRule("jyj/", "市教育局"), UnitRule("jyj/tzgg/", column="通知公告"),
+                             UnitRule("https://x.gov.cn/wjw/", "市卫健委", "动态")], default_unit="市政府")  # fmt: skip
+    assert rules.unit_and_column("jyj/tzgg/t1.html", None) == ("市教育局", "通知公告")
+    assert rules.unit_and_column("/jyj/gzdt/t1.html", None) == ("市教育局", None)
+    assert rules.unit_and_column(None, "https://x.gov.cn/wjw/a.html") == ("市卫健委", "动态")
+    assert rules.unit_and_column("other/a.html", None) == ("市政府", None)
+    with pytest.raises(ConfigError):
+        MetaRules.build([UnitRule("x/")])
+    with pytest.raises(ConfigError):
+        MetaRules.build(date_patterns=[r"(\d{4})"])
+
+
+def test_dates_from_paths_and_values() -> None:
+    rules = MetaRules.build()
+    assert rules.date_from("jyj/tzgg/202305/t20230512_1.html") == dt.date(2023, 5, 12)
+    assert rules.date_from("a/2021-02-30/x.html", "b/2020/0611/x.html") == dt.date(2020, 6, 11)
+    assert rules.date_from("a/b.html") is None
+    assert parse_any_date("2023年5月2日 10:00") == dt.date(2023, 5, 2)
+    assert parse_any_date(dt.datetime(2020, 1, 2, 3, 4)) == dt.date(2020, 1, 2)
+    assert parse_any_date("不详") is None
+
+
+def test_links_resolve_and_classify() -> None:
+    page = ('<base href="http://x.gov.cn/a/"><!-- <a href="hidden.pdf">x</a> -->'
+            '<a href="../f/%E9%99%84%E4%BB%B6.pdf#p2">附件 <b>一</b></a><a href="mailto:a@b">m</a>'
+            "<a href='p.html'>页</a><iframe src=\"/v.html\"></iframe><a href=p.html>again</a>")  # fmt: skip
+    links = page_links(page.encode("gb18030"), "http://ignored/")
+    assert [(link.url, link.text) for link in links] == [
+        ("http://x.gov.cn/f/%E9%99%84%E4%BB%B6.pdf", "附件 一"), ("http://x.gov.cn/a/p.html", "页"), ("http://x.gov.cn/v.html", ""),
+    ]  # fmt: skip
+    assert is_attachment(links[0].url) and not is_attachment(links[1].url)
+
+
+_TEXT = st.text(alphabet="的一是在了人有我他这中大来上国个到说们为子和你地出道也时年", max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=_TEXT, after=_TEXT, far=_TEXT)
+def test_fingerprints_survive_edits_away_from_the_match(mini_checker: cuomin.Checker, before: str, after: str, far: str) -> None:
+    core = "。我们一定要希望大家再接再励，继续努力工作。"  # six characters each side stay the same
+    one = mini_checker.check_text(before + core + after)
+    two = mini_checker.check_text(before + far + "\n" + core + after + far)
+    mine = [f for f in one if f.match == "再接再励"]
+    theirs = [f for f in two if f.match == "再接再励"]
+    assert mine and len(mine) == len(theirs)
+    assert fingerprints(mine) == fingerprints(theirs)
+    # offsets still index the text: the stored document round-trips
+    doc = cuomin.Document(segments=(cuomin.Segment(before + core + after),))
+    back = decode_document(encode_document(doc))
+    assert back.segments[0].text[mine[0].start : mine[0].end] == "再接再励"
+
+
+def test_fingerprints_change_with_the_words_around() -> None:
+    checker_text = "希望大家再接再励。"
+    a = cuomin.Finding("WD600", cuomin.Category.TYPO, cuomin.Severity.ERROR, "再接再励", 4, 8, 1, 5, checker_text,
+                       (), "", "mini", "typo-再接再励")  # fmt: skip
+    b = cuomin.Finding("WD600", cuomin.Category.TYPO, cuomin.Severity.ERROR, "再接再励", 4, 8, 1, 5,
+                       "号召同志再接再励。", (), "", "mini", "typo-再接再励")  # fmt: skip
+    assert fingerprints([a]) != fingerprints([b])
+    assert len(set(fingerprints([a, a]))) == 2  # two identical problems stay two
+
+
+def test_delta_closure_covers_containing_and_contained_terms(tmp_path: Path) -> None:
+    merged = merge_layers(resolve_stack([MINI]))
+    old = snapshot(merged)
+    assert diff(old, old) == DictDelta(full=False)
+    assert diff(None, old).full
+    import dataclasses
+
+    from cuomin.dictionary.merge import MergedStack
+    from cuomin.dictionary.records import Entry
+
+    extra = Entry(id="x-共合国", term="共合国", category=cuomin.Category.NAME, severity=cuomin.Severity.ERROR,
+                  suggestions=("共和国",), explanation="x")  # fmt: skip
+    entries = tuple(e for e in merged.entries if e.id != "typo-按步就班") + (extra,)
+    entries = tuple(dataclasses.replace(e, severity=cuomin.Severity.CRITICAL) if e.id == "typo-再接再励" else e for e in entries)
+    new = snapshot(MergedStack(merged.layers, entries, merged.allow, ()))
+    delta = diff(old, new)
+    assert not delta.full
+    assert delta.recheck == {"x-共合国", "name-中华人民共合国", "typo-再接再励"}
+    assert delta.retire == delta.recheck | {"typo-按步就班"}
+
+
+def test_progress_shows_rate_and_eta_or_nothing() -> None:
+    out = io.StringIO()
+    p = Progress(out, "bar", total=200)
+    p.advance(50)
+    p.finish()
+    line = out.getvalue()
+    assert "50/200" in line and "篇/秒" in line and "剩余" in line
+    quiet = io.StringIO()
+    q = Progress(quiet, "quiet", total=10)
+    q.advance(10)
+    q.finish()
+    assert quiet.getvalue() == ""
