@@ -13,7 +13,7 @@ from .dictionary.compiled import CompiledDictionary, load_dictionary
 from .errors import ConfigError, RuleError
 from .filters import apply_segment_filters
 from .model import Document, DocumentMeta, Finding, Location, Segment, Severity
-from .normalize import default_normalizer
+from .normalize import Normalized, default_normalizer
 from .rules.base import Hit, Rule, RuleContext
 from .rules.registry import discover_rules
 
@@ -120,10 +120,8 @@ class Checker:
         for problem in document.problems:
             if self._keep(problem.code):
                 yield problem
-        for index, segment in enumerate(document.segments):
-            if not segment.text:
-                continue
-            yield from self._check_segment(document, index, segment, when)
+        for index, segment, normalized, occurrences in self._prepare(document.segments):
+            yield from self._check_segment(document, index, segment, when, normalized, occurrences)
 
     # -- internals --------------------------------------------------------------------------
     def _keep(self, code: str) -> bool:
@@ -131,14 +129,56 @@ class Checker:
             return False
         return not _matches(code, self._ignore)
 
-    def _check_segment(self, document: Document, index: int, segment: Segment, when: dt.date) -> Iterator[Finding]:
+    def _prepare(
+        self, segments: Sequence[Segment]
+    ) -> Iterator[tuple[int, Segment, Normalized, list[tuple[int, int, int]]]]:
+        """Normalise and scan all segments of a document in one pass.
+
+        The texts are joined with line breaks, which normalisation never removes and no key
+        contains, so the joined result is the concatenation of the segments' own results;
+        each segment gets its slice (a view) and its share of the automaton occurrences.
+        Per-segment calls would pay numpy's and the automaton's fixed costs hundreds of
+        times for an HTML page or a DOCX file.
+        """
+        live = [(i, s) for i, s in enumerate(segments) if s.text]
+        if not live:
+            return
+        joined = "\n".join(s.text for _, s in live)
+        whole = self.normalizer.normalize(joined)
+        found = self.dictionary.scan(whole)
+        pos = 0
+        k = 0
+        for index, segment in live:
+            start, end = pos, pos + len(segment.text)
+            n_start, n_end = whole.to_normalized(start), whole.to_normalized(end)
+            codes = whole.codes[n_start:n_end]
+            offsets = None if whole.index is None else whole.index[n_start:n_end] - start
+            mine: list[tuple[int, int, int]] = []
+            while k < len(found) and found[k][1] <= n_end:
+                s, e, key = found[k]
+                if s >= n_start:
+                    mine.append((s - n_start, e - n_start, key))
+                k += 1
+            yield index, segment, Normalized(segment.text, codes, offsets), mine
+            pos = end + 1
+
+    def _check_segment(
+        self,
+        document: Document,
+        index: int,
+        segment: Segment,
+        when: dt.date,
+        normalized: Normalized,
+        occurrences: list[tuple[int, int, int]],
+    ) -> Iterator[Finding]:
         ctx = RuleContext(
             segment=segment,
             index=index,
             document=document,
-            normalized=self.normalizer.normalize(segment.text),
+            normalized=normalized,
             date=when,
             dictionary=self.dictionary,
+            occurrences=occurrences,
         )
         lines: _Lines | None = None
         seen: set[tuple[str, int, int]] = set()

@@ -208,3 +208,23 @@ def test_line_and_column_match_a_naive_count(text: str, offsets: list[int]) -> N
         naive_line = text.count("\n", 0, off) + 1
         naive_col = off - (text.rfind("\n", 0, off) + 1) + 1
         assert lines.position(off) == (naive_line, naive_col)
+
+
+_SEGMENT_TEXT = st.text(
+    alphabet=st.sampled_from(list("按步就班台独平台独立再接再勵關(guān)于\u200b 　-*。，\n国土资源部李克强ab1")), max_size=40
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_SEGMENT_TEXT, min_size=1, max_size=8))
+def test_a_document_is_checked_as_its_segments_are(mini_checker: cuomin.Checker, texts: list[str]) -> None:
+    """One pass over the joined segments gives exactly the per-segment findings."""
+    locations = [cuomin.Location(paragraph=i + 1) for i in range(len(texts))]
+    doc = cuomin.Document(segments=tuple(cuomin.Segment(t, loc) for t, loc in zip(texts, locations)))
+    together = mini_checker.check_document(doc, date="2024-01-01")
+    apart = [
+        f
+        for t, loc in zip(texts, locations)
+        for f in mini_checker.check_document(cuomin.Document(segments=(cuomin.Segment(t, loc),)), date="2024-01-01")
+    ]
+    assert together == apart

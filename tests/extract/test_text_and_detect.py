@@ -141,3 +141,10 @@ def test_encrypted_and_broken_ofd() -> None:
     missing_page = make_zip({k: v for k, v in members.items() if "Page_0" not in k})
     doc = load_document(missing_page)
     assert [(p.code, p.location.page) for p in doc.problems] == [("FL002", 1)]  # type: ignore[union-attr]
+
+
+def test_utf8_punctuation_is_not_read_as_gbk() -> None:
+    from cuomin.extract.text import decode_text
+
+    assert decode_text("“X".encode()) == ("“X", "utf-8")
+    assert decode_text("省".encode("gbk"))[1] == "gb18030"

@@ -34,7 +34,6 @@ def looks_utf16(data: bytes) -> str | None:
 
 
 _BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _SAMPLE = 20_000
 
 
@@ -44,13 +43,22 @@ def looks_binary(text: str) -> bool:
     return "\x00" in sample or len(_BINARY_RE.findall(sample)) > len(sample) / 100
 
 
+# What non-ASCII text in Chinese documents is made of: CJK characters, CJK and general
+# punctuation (“”…—), full-width forms, Latin-1 symbols (°, ×). GBK bytes that happen to
+# be valid UTF-8 decode to IPA, Latin-extended, Greek or Cyrillic letters instead.
+_PLAUSIBLE_RE = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+    "\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u25a0-\u25ff\u00a0-\u00ff]"
+)
+
+
 def _chinese_ratio(text: str) -> float:
-    """Share of CJK characters among the non-ASCII characters (1.0 when all ASCII)."""
+    """Share of plausible characters among the non-ASCII ones (1.0 when all ASCII)."""
     sample = text[:_SAMPLE]
     non_ascii = sum(1 for ch in sample if ord(ch) > 0x7F)
     if not non_ascii:
         return 1.0
-    return len(_CJK_RE.findall(sample)) / non_ascii
+    return len(_PLAUSIBLE_RE.findall(sample)) / non_ascii
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -60,6 +60,9 @@ class RuleContext:
     normalized: Normalized
     date: dt.date  # the document date (today when unknown)
     dictionary: CompiledDictionary | None
+    #: The dictionary automaton's occurrences in ``normalized`` (start, end, key), when the
+    #: checker has already scanned the whole document; None means "scan it yourself".
+    occurrences: list[tuple[int, int, int]] | None = None
 
     @property
     def text(self) -> str:

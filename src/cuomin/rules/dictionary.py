@@ -60,7 +60,7 @@ class DictionaryRule(Rule):
         d = ctx.dictionary
         if d is None:
             return
-        occurrences = d.scan(ctx.normalized)
+        occurrences = ctx.occurrences if ctx.occurrences is not None else d.scan(ctx.normalized)
         if not occurrences:
             return
         key_hits, key_allows, key_any = d.key_hits, d.key_allows, d.key_allow_any
