@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import threading
 import unicodedata
@@ -25,6 +26,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+
+from .cachedir import default_cache_dir
 
 __all__ = ["Normalizer", "Normalized", "default_normalizer", "NORMALIZER_VERSION"]
 
@@ -120,11 +123,47 @@ def _read_char_table(path: Path) -> dict[int, int]:
 
 
 class _Tables:
-    """The lookup tables, indexed by code point (built once per process)."""
+    """The lookup tables, indexed by code point: built once, then loaded from the cache."""
 
     __slots__ = ("fold", "classes", "digest")
 
-    def __init__(self) -> None:
+    def __init__(self, fold: _UInt32Array, classes: npt.NDArray[np.uint8], digest: str) -> None:
+        self.fold = fold
+        self.classes = classes
+        self.digest = digest
+
+    @staticmethod
+    def _source_key() -> str:
+        """Everything the tables are built from: this module, Unicode, OpenCC's files."""
+        h = hashlib.sha256(Path(__file__).read_bytes())
+        h.update(unicodedata.unidata_version.encode())
+        folder = _opencc_dir()
+        for name in ("TWVariantsRev.txt", "HKVariantsRev.txt", "TSCharacters.txt"):
+            h.update((folder / name).read_bytes())
+        return h.hexdigest()[:32]
+
+    @classmethod
+    def load_or_build(cls, cache_dir: Path | None) -> _Tables:
+        if cache_dir is None:
+            return cls.build()
+        path = cache_dir / f"normalizer-{cls._source_key()}.npz"
+        try:
+            with np.load(path) as data:
+                return cls(data["fold"], data["classes"], str(data["digest"]))
+        except (OSError, KeyError, ValueError):
+            pass
+        tables = cls.build()
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(tmp, fold=tables.fold, classes=tables.classes, digest=np.array(tables.digest))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs the build time
+        return tables
+
+    @classmethod
+    def build(cls) -> _Tables:
         fold = np.arange(_MAX_CODE, dtype=np.uint32)
         for lo, hi in _FOLD_SCAN_RANGES:
             for cp in range(lo, hi):
@@ -161,13 +200,11 @@ class _Tables:
         classes[separator & ~noise] |= _SEPARATOR
         classes[cjk] |= _CJK
         classes[[ord(c) for c in _TONE_LETTERS]] |= _TONE
-        self.fold: _UInt32Array = fold
-        self.classes: npt.NDArray[np.uint8] = classes
         digest = hashlib.sha256()
         for arr in (fold, noise, separator, cjk):
             digest.update(arr.tobytes())
         digest.update(_PINYIN_RE.pattern.encode())
-        self.digest = digest.hexdigest()[:16]
+        return cls(fold, classes, digest.hexdigest()[:16])
 
 
 class Normalized:
@@ -217,8 +254,11 @@ class Normalized:
 class Normalizer:
     """Normalises text and terms the same way. Thread-safe; build it once and share it."""
 
-    def __init__(self) -> None:
-        self._tables = _Tables()
+    def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
+        """The tables are built once (about 0.1 s) and kept under ``cache_dir``: by default
+        the cuomin cache folder; an empty string builds them without any cache."""
+        folder = default_cache_dir() if cache_dir is None else (Path(cache_dir) if cache_dir else None)
+        self._tables = _Tables.load_or_build(folder)
         self.version = f"{NORMALIZER_VERSION}-{unicodedata.unidata_version}-{self._tables.digest}"
 
     @property

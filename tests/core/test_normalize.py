@@ -129,3 +129,17 @@ def test_simplified_characters_are_never_folded(norm: Normalizer, word: str) -> 
 @pytest.mark.parametrize(("raw", "expected"), [("後來", "后来"), ("關於", "关于"), ("臺灣", "台湾"), ("溫度", "温度")])
 def test_traditional_forms_in_gb2312_still_fold(norm: Normalizer, raw: str, expected: str) -> None:
     assert norm.normalize(raw).text == expected
+
+
+def test_cached_tables_equal_built_ones_and_damage_is_rebuilt(tmp_path: Path) -> None:
+    import numpy as np
+
+    built = Normalizer(cache_dir="")
+    first = Normalizer(cache_dir=tmp_path)  # builds and writes
+    [cached_file] = tmp_path.glob("normalizer-*.npz")
+    second = Normalizer(cache_dir=tmp_path)  # loads
+    assert np.array_equal(second.fold_table, built.fold_table) and second.version == built.version == first.version
+    cached_file.write_bytes(b"not a numpy file")
+    third = Normalizer(cache_dir=tmp_path)
+    assert third.version == built.version
+    assert third.normalize("關(guān)於網站").text == "关于网站"

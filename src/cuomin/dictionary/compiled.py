@@ -32,6 +32,7 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
+from ..cachedir import default_cache_dir
 from ..errors import DictionaryError
 from ..normalize import Normalized, Normalizer, default_normalizer
 from .layers import LayerManifest, resolve_stack, stack_fingerprint
@@ -43,7 +44,7 @@ __all__ = ["CompiledDictionary", "EntryTable", "KeyInfo", "LayerInfo", "load_dic
 log = logging.getLogger(__name__)
 
 #: Bump when the compiled format or the compile logic changes.
-COMPILER_VERSION: Final = "1"
+COMPILER_VERSION: Final = "2"
 _MAX_CODE: Final = 0x110000
 _HIGH0: Final = 1  # first symbol of the high alphabet (0 is never used)
 
@@ -68,15 +69,6 @@ class LayerInfo:
     path: str
 
 
-def default_cache_dir() -> Path:
-    """``$CUOMIN_CACHE_DIR``, else ``$XDG_CACHE_HOME/cuomin``, else ``~/.cache/cuomin``."""
-    env = os.environ.get("CUOMIN_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "cuomin"
-
-
 @functools.lru_cache(maxsize=1)
 def _char_frequencies() -> Counter[int]:
     """Character frequencies from jieba's word list (read as a file, jieba not imported)."""
@@ -99,13 +91,18 @@ def _char_frequencies() -> Counter[int]:
 
 class EntryTable(Sequence[Entry]):
     """The entries of a compiled stack, materialised one by one on first access (a warm
-    load of 50,000 entries must not build 50,000 objects that matching never touches)."""
+    load of 50,000 entries must not build 50,000 objects that matching never touches).
+    Rows are kept either as tuples or, as loaded from the cache, as one marshal blob each."""
 
     __slots__ = ("_rows", "_cache")
 
-    def __init__(self, rows: Sequence[EntryRow]) -> None:
+    def __init__(self, rows: Sequence[EntryRow | bytes]) -> None:
         self._rows = rows
         self._cache: dict[int, Entry] = {}
+
+    def row(self, index: int) -> EntryRow:
+        row = self._rows[index]
+        return marshal.loads(row) if isinstance(row, bytes) else row
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -121,7 +118,7 @@ class EntryTable(Sequence[Entry]):
             index += len(self._rows)
         entry = self._cache.get(index)
         if entry is None:
-            entry = self._cache[index] = entry_from_row(self._rows[index])
+            entry = self._cache[index] = entry_from_row(self.row(index))
         return entry
 
 
@@ -137,7 +134,8 @@ class CompiledDictionary:
     def __init__(
         self,
         *,
-        rows: Sequence[EntryRow],
+        rows: Sequence[EntryRow | bytes],
+        ids: Sequence[str],
         key_text: Sequence[str],
         key_hits: Sequence[tuple[int, ...]],
         key_allows: Sequence[tuple[int, ...]],
@@ -149,7 +147,7 @@ class CompiledDictionary:
         fingerprint: str,
         normalizer: Normalizer,
     ) -> None:
-        self._rows = rows
+        self._ids = ids
         self.entries = EntryTable(rows)
         self.key_text = key_text
         self.key_length = [len(t) for t in key_text]
@@ -184,7 +182,7 @@ class CompiledDictionary:
         return f"{layers} #{self.fingerprint[:8]}"
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._ids)
 
     @property
     def keys(self) -> tuple[KeyInfo, ...]:
@@ -197,8 +195,8 @@ class CompiledDictionary:
         return self._keys
 
     def entry(self, entry_id: str) -> Entry | None:
-        for i, row in enumerate(self._rows):
-            if row[0] == entry_id:
+        for i, eid in enumerate(self._ids):
+            if eid == entry_id:
                 return self.entries[i]
         return None
 
@@ -233,7 +231,8 @@ class CompiledDictionary:
             self._automaton.save(str(tmp / "automaton.bin"))  # STORE_INTS: no serializer
             table = {
                 "compiler": COMPILER_VERSION,
-                "rows": tuple(self._rows),
+                "ids": tuple(self._ids),
+                "rows": tuple(marshal.dumps(self.entries.row(i)) for i in range(len(self._ids))),
                 "key_text": tuple(self.key_text),
                 "key_hits": tuple(self.key_hits),
                 "key_allows": tuple(self.key_allows),
@@ -260,6 +259,7 @@ class CompiledDictionary:
         automaton = ahocorasick.load(str(folder / "automaton.bin"), pickle.loads)
         return cls(
             rows=table["rows"],
+            ids=table["ids"],
             key_text=table["key_text"],
             key_hits=table["key_hits"],
             key_allows=table["key_allows"],
@@ -309,6 +309,7 @@ def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     compiled = CompiledDictionary(
         rows=[entry_to_row(e) for e in merged.entries],
+        ids=[e.id for e in merged.entries],
         key_text=texts,
         key_hits=[tuple(hits.get(t, ())) for t in texts],
         key_allows=[tuple(allows.get(t, ())) for t in texts],

@@ -49,10 +49,28 @@ def wrong_form_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+# A correction sentence is at most two quotations of 60 characters plus a few words, so
+# only this much text around a finding can hold the correction that quotes it.
+_REACH: Final = 150
+
+
+def _windows(findings: Sequence[Finding], length: int) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted((max(0, f.start - _REACH), min(length, f.end + _REACH)) for f in findings):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def drop_quoted_corrections(ctx: RuleContext, findings: Sequence[Finding]) -> list[Finding]:
     if not findings:
         return list(findings)
-    spans = wrong_form_spans(ctx.text)
+    text = ctx.text
+    spans = [
+        (lo + s, lo + e) for lo, hi in _windows(findings, len(text)) for s, e in wrong_form_spans(text[lo:hi])
+    ]
     if not spans:
         return list(findings)
     kept: list[Finding] = []
