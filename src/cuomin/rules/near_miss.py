@@ -19,9 +19,14 @@ for example a province's own leaders.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import importlib.metadata
 import logging
+import marshal
 import math
+import os
 import threading
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,6 +37,7 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
+from ..cachedir import default_cache_dir
 from ..data import read_lines, read_toml
 from ..errors import RuleError
 from ..filters.boundary import BoundaryChecker
@@ -169,7 +175,8 @@ class _Automaton:
             yield stop - length, stop, vi
 
 
-def _build(terms: Sequence[ProtectedTerm], normalize: Any) -> _Automaton:
+def _variant_table(terms: Sequence[ProtectedTerm], normalize: Any) -> dict[str, list[_Variant]]:
+    """Every one-character variant of every protected term (the slow part: pypinyin)."""
     shapes = similar_shapes()
     protected = {normalize(t.text) for t in terms}
     table: dict[str, list[_Variant]] = {}
@@ -194,6 +201,38 @@ def _build(terms: Sequence[ProtectedTerm], normalize: Any) -> _Automaton:
                         table.setdefault(variant + normalize(a), []).append(_Variant(ti, pos, how, 0, len(variant)))
                 else:
                     table.setdefault(variant, []).append(_Variant(ti, pos, how, 0, len(variant)))
+    return table
+
+
+def _cached_variant_table(terms: Sequence[ProtectedTerm], normalizer: Any) -> dict[str, list[_Variant]]:
+    """The variant table, kept in the cuomin cache folder: pypinyin is imported and the
+    variants computed only when the protected terms, the shape table, pypinyin or the
+    normaliser change."""
+    key = hashlib.sha256(repr(tuple(terms)).encode())
+    key.update(repr(sorted((k, sorted(v)) for k, v in similar_shapes().items())).encode())
+    try:
+        key.update(importlib.metadata.version("pypinyin").encode())
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    key.update(normalizer.version.encode())
+    path = default_cache_dir() / f"near-miss-{key.hexdigest()[:32]}.marshal"
+    try:
+        raw = marshal.loads(path.read_bytes())
+        return {k: [_Variant(*v) for v in vs] for k, vs in raw.items()}
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    table = _variant_table(terms, normalizer.normalize_term)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps({k: [dataclasses.astuple(v) for v in vs] for k, vs in table.items()}))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return table
+
+
+def _build(terms: Sequence[ProtectedTerm], table: dict[str, list[_Variant]]) -> _Automaton:
     chars = sorted({ord(c) for key in table for c in key})
     n = len(chars)
     base = max(2, math.isqrt(n) + 1)  # base * base > n: room for the "other" rank
@@ -222,7 +261,8 @@ def _automaton_for(extra: tuple[ProtectedTerm, ...]) -> _Automaton:
     often built several times in a process: one per dictionary stack)."""
     from ..normalize import default_normalizer
 
-    return _build(_builtin_terms() + extra, default_normalizer().normalize_term)
+    terms = _builtin_terms() + extra
+    return _build(terms, _cached_variant_table(terms, default_normalizer()))
 
 
 @functools.lru_cache(maxsize=8)
