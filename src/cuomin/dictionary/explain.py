@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import DictionaryError
-from ..filters.boundary import BoundaryChecker
 from ..model import Finding
 from .compiled import load_dictionary
 from .examples import Occurrence, entry_occurrences

@@ -21,7 +21,6 @@ __all__ = [
     "clause_bounds",
     "line_bounds",
     "inside_quotes",
-    "known_options",
     "option_strings",
     "at_head",
 ]
@@ -117,16 +116,6 @@ def inside_quotes(text: str, start: int, end: int, *, titles: bool = True, limit
             return True
     before = text.count('"', lo, start) + text.count("＂", lo, start)
     return before % 2 == 1 and (text.find('"', end, hi) != -1 or text.find("＂", end, hi) != -1)
-
-
-def known_options(code: str, options: Mapping[str, Any], known: Iterable[str]) -> None:
-    """Raise ValueError (the checker turns it into a ConfigError) for unknown option keys.
-    ``cache_dir`` is always accepted: the checker passes it to every rule."""
-    allowed = set(known) | {"cache_dir"}
-    unknown = sorted(set(options) - allowed)
-    if unknown:
-        hint = "、".join(sorted(set(known))) or "（本规则没有选项）"
-        raise ValueError(f"{code} 不认识选项 {'、'.join(unknown)}；可用选项：{hint}")
 
 
 def option_strings(options: Mapping[str, Any], key: str, default: Iterable[str] = ()) -> tuple[str, ...]:

@@ -90,9 +90,16 @@ class Rule:
     description: ClassVar[str]
     #: Further codes this rule's hits may carry (for example one per category).
     extra_codes: ClassVar[tuple[str, ...]] = ()
+    #: The option keys this rule accepts in configuration (``[rules.CODE]``); any other key
+    #: is a configuration error. ``cache_dir`` is always accepted: the checker passes it.
+    option_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options: dict[str, Any] = dict(options or {})
+        unknown = sorted(set(self.options) - set(self.option_names) - {"cache_dir"})
+        if unknown:
+            hint = "、".join(sorted(self.option_names)) or "（本规则没有选项）"
+            raise ValueError(f"{self.code} 不认识选项 {'、'.join(unknown)}；可用选项：{hint}")
 
     @classmethod
     def codes(cls) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..model import Category, Part, Severity
-from ._support import fold_ascii, known_options, line_bounds, sentence_bounds
+from ._support import fold_ascii, line_bounds, sentence_bounds
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["ImpossibleDateRule", "IssueDateRule", "FutureDateRule", "find_dates", "FoundDate", "chinese_number"]
@@ -135,9 +135,6 @@ class ImpossibleDateRule(Rule):
     severity = Severity.ERROR
     description = "不存在的日期，如 2023年2月30日、4月31日、13月5日"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)
@@ -192,9 +189,6 @@ class IssueDateRule(Rule):
     severity = Severity.ERROR
     description = "版记中的印发日期早于成文日期"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if "印" not in ctx.text:
@@ -251,9 +245,6 @@ class FutureDateRule(Rule):
     severity = Severity.WARNING
     description = "文中以过去时叙述的日期晚于文档发布日期（可能是发稿日期有误或被伪造）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)

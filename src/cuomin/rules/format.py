@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Part, Severity
-from ._support import known_options
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["DocNumberBracketRule", "UnbalancedPairRule", "DoubledPunctuationRule", "HalfWidthPunctuationRule"]
@@ -36,9 +35,6 @@ class DocNumberBracketRule(Rule):
     severity = Severity.ERROR
     description = "发文字号的年份应使用六角括号〔〕，如 国办发〔2017〕47号（GB/T 9704-2012）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -110,9 +106,6 @@ class UnbalancedPairRule(Rule):
     severity = Severity.WARNING
     description = "引号、书名号、括号在段内不配对"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -174,9 +167,6 @@ class DoubledPunctuationRule(Rule):
     severity = Severity.WARNING
     description = "标点重复或连用，如“。。”“，，”“，。”"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not _prose(ctx):
@@ -197,9 +187,6 @@ class HalfWidthPunctuationRule(Rule):
     severity = Severity.WARNING
     description = "中文句子中使用了半角标点（, ; : ? !），应使用全角标点"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not _prose(ctx):

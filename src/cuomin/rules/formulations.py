@@ -24,7 +24,6 @@ from typing import Any, Final
 from ..data import read_toml
 from ..errors import RuleError
 from ..model import Category, Severity
-from ._support import known_options
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["FormulationSetRule", "InventedSetRule", "FormulationSet", "load_sets"]
@@ -149,9 +148,6 @@ class FormulationSetRule(Rule):
     severity = Severity.CRITICAL
     description = "固定表述（四个意识、四个自信、五位一体、四个全面、新发展理念、两个维护、两个确立）的成员或顺序错误"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         tables = load_sets()
@@ -243,9 +239,6 @@ class InventedSetRule(Rule):
     severity = Severity.CRITICAL
     description = "杜撰或过时的提法，如“四个维护”“三个确立”“五个自信”（2016年7月以后的“三个自信”为过时）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from ..data import read_toml
 from ..model import Category, Document, Part, Severity
-from ._support import known_options, option_strings
+from ._support import option_strings
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["HiddenLinkRule", "HiddenTextRule", "ExternalLinkRule", "SpamWordRule", "classify_link", "site_of"]
@@ -176,9 +176,10 @@ def _part(segment: object) -> Part | None:
 class _LinkRule(Rule):
     hidden_links: bool
 
+    option_names = ("allow_domains",)
+
     def __init__(self, options: dict[str, object] | None = None) -> None:
         super().__init__(options)
-        known_options(self.code, self.options, ("allow_domains",))
         option_strings(self.options, "allow_domains")  # validates the type
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -257,9 +258,6 @@ class HiddenTextRule(Rule):
     severity = Severity.WARNING
     description = "隐藏元素中的文字：含赌博、色情等垃圾词时为严重，页面可见部分没有的其他较长隐藏文字为提醒"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if _part(ctx.segment) is not Part.HIDDEN:
@@ -320,9 +318,6 @@ class SpamWordRule(Rule):
     severity = Severity.CRITICAL
     description = "标题、meta 关键词和描述、链接文字中的赌博、色情等垃圾词（网页被篡改的特征）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         spam = _spam()

@@ -21,7 +21,7 @@ from typing import Final
 from ..data import read_toml
 from ..errors import RuleError
 from ..model import Category, Severity
-from ._support import known_options, sentence_bounds
+from ._support import sentence_bounds
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["PostNameRule", "StandingCommitteeOrderRule", "LeaderTable", "leader_table"]
@@ -134,9 +134,6 @@ class PostNameRule(Rule):
     severity = Severity.CRITICAL
     description = "“职务+姓名”与文档日期时的任职不符，如2024年文中的“国务院总理李克强”"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         table = leader_table()
@@ -183,9 +180,6 @@ class StandingCommitteeOrderRule(Rule):
     severity = Severity.CRITICAL
     description = "同时列出中央政治局常委时，排序与文档日期时的常委会排名不一致"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         table = leader_table()

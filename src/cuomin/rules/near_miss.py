@@ -42,7 +42,7 @@ from ..data import read_lines, read_toml
 from ..errors import RuleError
 from ..filters.boundary import BoundaryChecker
 from ..model import Category, Severity
-from ._support import known_options, option_strings, sentence_bounds
+from ._support import option_strings, sentence_bounds
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["NearMissRule", "ProtectedTerm", "homophones", "similar_shapes"]
@@ -279,9 +279,10 @@ class NearMissRule(Rule):
     description = "受保护表述（领导人姓名、国名党名、重要提法）中一个字被音近或形近字替换，词库未收录的误写"
     extra_codes = ("NM002", "NM003")
 
+    option_names = ("leaders", "names", "formulations")
+
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(options)
-        known_options(self.code, self.options, ("leaders", "names", "formulations"))
         extra: list[ProtectedTerm] = []
         for key, kind in (("leaders", "leader"), ("names", "name"), ("formulations", "formulation")):
             for text in option_strings(self.options, key):

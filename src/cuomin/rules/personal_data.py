@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Severity
-from ._support import fold_ascii, known_options
+from ._support import fold_ascii
 from .base import Hit, Rule, RuleContext
 
 __all__ = [
@@ -155,9 +155,6 @@ class IdNumberRule(Rule):
     severity = Severity.CRITICAL
     description = "未脱敏的居民身份证号码（校验位和出生日期有效的18位号码，或带“身份证”字样的15位旧号码）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -214,9 +211,6 @@ class MobileNumberRule(Rule):
     severity = Severity.CRITICAL
     description = "未脱敏的手机号码（11位，1[3-9] 开头且号段有效，不在更长的数字串中）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -251,9 +245,6 @@ class BankCardRule(Rule):
     severity = Severity.CRITICAL
     description = "未脱敏的银行卡号（16～19位，通过 Luhn 校验，附近有“银行卡”“卡号”等字样）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -290,9 +281,6 @@ class LandlineRule(Rule):
     severity = Severity.CRITICAL
     description = "个人语境中的固定电话号码（如“本人”“家庭住址”附近；单位热线、办公电话不报）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -327,9 +315,6 @@ class EmailRule(Rule):
     severity = Severity.CRITICAL
     description = "个人语境中的电子邮箱（如“本人”“家庭住址”附近；单位公开邮箱不报）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)

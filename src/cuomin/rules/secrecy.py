@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Severity
-from ._support import at_head, inside_quotes, known_options, line_bounds
+from ._support import at_head, inside_quotes, line_bounds
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["ClassificationMarkRule", "InternalMarkRule"]
@@ -60,9 +60,6 @@ class ClassificationMarkRule(Rule):
     severity = Severity.CRITICAL
     description = "密级标识（绝密、机密、秘密★1年、密级：机密），位于文件或附件开头时最严重"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -93,9 +90,6 @@ class InternalMarkRule(Rule):
     severity = Severity.CRITICAL
     description = "内部资料、内部文件、注意保存、注意保密、不得外传等独立出现的内部标识"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Severity
-from ._support import inside_quotes, known_options, sentence_bounds
+from ._support import inside_quotes, sentence_bounds
 from .base import Hit, Rule, RuleContext
 from .dates import chinese_number
 
@@ -49,9 +49,6 @@ class RepublicOfChinaRule(Rule):
     severity = Severity.CRITICAL
     description = "引号外使用“中华民国”或1949年以后的“民国”纪年（叙述1912—1949年历史除外）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text
@@ -103,9 +100,6 @@ class TaiwanTitleRule(Rule):
     severity = Severity.CRITICAL
     description = "“台湾”与“总统”“政府”“国家”连用（应为台湾地区领导人、台湾当局、台湾地区）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text
@@ -155,9 +149,6 @@ class RegionAsCountryRule(Rule):
     severity = Severity.CRITICAL
     description = "把台湾、香港、澳门与外国并列称为“国家”（应为“国家和地区”）"
 
-    def __init__(self, options: dict[str, object] | None = None) -> None:
-        super().__init__(options)
-        known_options(self.code, self.options, ())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text

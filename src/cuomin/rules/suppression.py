@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Severity
-from ._support import known_options
 from .base import Hit, Rule, RuleContext
 
 __all__ = ["SuppressionRule", "SUPPRESS_ALL", "PREFIX_PATTERN"]
@@ -47,7 +46,6 @@ class SuppressionRule(Rule):
 
     def __init__(self, options: dict[str, object] | None = None) -> None:
         super().__init__(options)
-        known_options(self.code, self.options, ())
         self._known: tuple[str, ...] | None = None
 
     def _codes(self) -> tuple[str, ...]:

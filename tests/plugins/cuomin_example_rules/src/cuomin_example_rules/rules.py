@@ -28,6 +28,7 @@ class UnitAbbreviationRule(Rule):
     category = Category.NAME
     severity = Severity.WARNING
     description = "单位名称使用了不规范的简称（如“市府办”），应写全称"
+    option_names = ("abbreviations",)
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(options)
