@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,12 +14,8 @@ import pytest
 from cuomin.batch import Ledger, ScanSettings
 from cuomin.batch.config import load_config
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import sitegen  # noqa: E402
-
-MINI = HERE.parent / "data" / "layers" / "mini"
+from . import sitegen
+from .reference import MINI
 PG_ENV = "CUOMIN_TEST_PG_URL"
 
 

@@ -16,6 +16,9 @@ from cuomin.batch.fingerprint import fingerprints
 from cuomin.batch.ledger import schema
 from cuomin.batch.sources import TreeSource
 
+#: The small test layer (tests/data/layers/mini).
+MINI = Path(__file__).resolve().parent.parent / "data" / "layers" / "mini"
+
 
 def expected(root: Path, config: Path | None, checker: cuomin.Checker) -> dict[str, Counter[str]]:
     rules = load_config(config).rules

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 import cuomin
-import reference  # type: ignore[import-not-found]
+from . import reference
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
 

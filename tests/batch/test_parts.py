@@ -20,7 +20,7 @@ from cuomin.batch.progress import Progress
 from cuomin.dictionary import merge_layers, resolve_stack
 from cuomin.errors import ConfigError
 
-from conftest import MINI  # type: ignore[import-not-found]
+from .reference import MINI
 
 
 def test_longest_prefix_wins_for_unit_and_column() -> None:
@@ -105,6 +105,27 @@ def test_delta_closure_covers_containing_and_contained_terms(tmp_path: Path) -> 
     assert not delta.full
     assert delta.recheck == {"x-共合国", "name-中华人民共合国", "typo-再接再励"}
     assert delta.retire == delta.recheck | {"typo-按步就班"}
+
+
+@settings(max_examples=80, deadline=None)
+@given(texts=st.lists(st.text(alphabet="國国民經经濟济建設设改革開开放的\u200b 　", min_size=0, max_size=40), min_size=1, max_size=4),
+       data=st.data())  # fmt: skip
+def test_signatures_never_rule_out_a_term_that_occurs(texts: list[str], data: st.DataObject) -> None:
+    from cuomin.batch.signature import bigram_keys, build_signature, may_contain
+    from cuomin.normalize import default_normalizer
+
+    norm = default_normalizer()
+    normalized = [norm.normalize(t) for t in texts]
+    sig = build_signature(n.codes for n in normalized)
+    which = data.draw(st.integers(0, len(texts) - 1))
+    text = normalized[which].text
+    if len(text) < 2:
+        return
+    start = data.draw(st.integers(0, len(text) - 2))
+    end = data.draw(st.integers(start + 2, len(text)))
+    term = norm.normalize_term(text[start:end])
+    assert may_contain(sig, [bigram_keys(term)])
+    assert not may_contain(sig, [bigram_keys("寥寥无几")]) or "寥寥" in "".join(texts)
 
 
 def test_progress_shows_rate_and_eta_or_nothing() -> None:

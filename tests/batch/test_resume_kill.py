@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import sitegen  # type: ignore[import-not-found]
-import reference  # type: ignore[import-not-found]
-from conftest import MINI  # type: ignore[import-not-found]
+from . import sitegen
+from . import reference
+from .reference import MINI
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-import reference  # type: ignore[import-not-found]
+from . import reference
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
 from cuomin.batch.sources import CrawlSource, SqlSource, WarcSource
@@ -163,3 +163,12 @@ def test_bad_sql_mapping_is_a_clear_error(tmp_path: Path, settings_for: Any) -> 
     source = SqlSource(f"sqlite:///{db}", "SELECT * FROM art", {"id": "aid", "body": "body_html"})
     with Ledger.open(tmp_path / "l.sqlite") as ledger, pytest.raises(ConfigError, match="body_html"):
         Scanner(ledger, settings_for()).scan(source)
+
+
+def test_crawl_limits(server: str) -> None:
+    pages = list(CrawlSource([server + "index.html"], rate=500, max_pages=3).items())
+    assert len(pages) == 3
+    only_start = list(CrawlSource([server + "index.html"], rate=500, max_depth=0, check_links=False).items())
+    assert [p.key for p in only_start] == [server + "index.html"]
+    other = CrawlSource([server + "index.html"], rate=500, allow_hosts=["www.example.gov.cn"])
+    assert list(other.items()) == []  # the start URL's host is not allowed

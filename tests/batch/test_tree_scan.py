@@ -14,7 +14,7 @@ import cuomin
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
 
-import reference  # type: ignore[import-not-found]
+from . import reference
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

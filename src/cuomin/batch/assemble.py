@@ -10,7 +10,6 @@ later rescans check the stored text instead of extracting again.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -24,8 +23,9 @@ from ..model import Category, Document, DocumentMeta, Finding, Location, Part, S
 from ..normalize import default_normalizer
 from .items import CODE_ATTACHMENT_FETCH, SourceItem, problem
 from .metadata import MetaRules
+from .signature import build_signature
 
-__all__ = ["assemble", "content_hash", "encode_document", "decode_document", "finding_from_dict"]
+__all__ = ["assemble", "content_hash", "content_digest", "encode_document", "decode_document", "finding_from_dict"]
 
 log = logging.getLogger(__name__)
 _BLOB_VERSION = 1
@@ -118,21 +118,28 @@ def _loc_key(loc: Location | None) -> str:
 
 
 def content_hash(doc: Document) -> str:
+    return content_digest(doc)[0]
+
+
+def content_digest(doc: Document) -> tuple[str, bytes]:
     """A hash of the document's normalised content: copies (转载) that differ only in
     whitespace, traditional/simplified forms or page chrome outside the segments share it.
     HTML element paths are left out (templates differ between sites)."""
     norm = default_normalizer()
     h = hashlib.blake2b(digest_size=20)
+    codes = []
     for seg in doc.segments:
         h.update(b"\0s\0" + _loc_key(seg.location).encode())
-        h.update(norm.normalize(seg.text).text.encode("utf-8", "surrogatepass"))
+        normalized = norm.normalize(seg.text)
+        codes.append(normalized.codes)
+        h.update(normalized.text.encode("utf-8", "surrogatepass"))
         for code, reason in seg.suppressions:
             h.update(f"\0x{code}|{reason}".encode())
     for p in doc.problems:
         h.update(f"\0p{p.code}|{p.match}|{_loc_key(p.location)}".encode("utf-8", "surrogatepass"))
     for href, text, hidden in doc.links:
         h.update(f"\0l{href}|{text}|{int(hidden)}".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    return h.hexdigest(), build_signature(codes)
 
 
 # -- storage ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..dictionary.layers import resolve_stack
 from ..dictionary.merge import MergedStack, merge_layers
 from ..dictionary.records import Entry
 from ..normalize import Normalizer, default_normalizer
+from .signature import bigram_keys
 
 __all__ = ["DictDelta", "snapshot", "diff", "subset_dictionary", "FULL_RECHECK_SHARE"]
 
@@ -72,6 +73,8 @@ class DictDelta:
     full: bool
     recheck: frozenset[str] = frozenset()
     retire: frozenset[str] = frozenset()
+    #: The rechecked terms' bigram keys, for skipping documents by their signature.
+    probes: tuple[tuple[int, ...], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -105,7 +108,8 @@ def diff(old_blob: bytes | None, new_blob: bytes) -> DictDelta:
     probe = seed_terms | {new_e[i][1] for i in inner}
     outer = {i for i, (_h, t) in new_e.items() if any(p in t for p in probe)}
     recheck = frozenset(seeds | inner | outer)
-    return DictDelta(full=False, recheck=recheck, retire=frozenset(recheck | removed))
+    probes = tuple(sorted({bigram_keys(new_e[i][1]) for i in recheck}))
+    return DictDelta(full=False, recheck=recheck, retire=frozenset(recheck | removed), probes=probes)
 
 
 def subset_dictionary(

@@ -24,26 +24,30 @@ __all__ = ["fingerprints", "finding_row", "FINGERPRINT_CONTEXT"]
 FINGERPRINT_CONTEXT: Final = 6
 
 
-def _around(f: Finding) -> tuple[str, str]:
+def _lead(f: Finding) -> int:
+    """Where the match starts in the finding's context."""
     ctx = f.context
     lead = min(f.start, CONTEXT_WIDTH)
     if ctx[lead : lead + len(f.match)] != f.match:
         found = ctx.find(f.match) if f.match else -1
         lead = found if found >= 0 else 0
-    before = ctx[:lead]
-    after = ctx[lead + len(f.match) :]
-    return before, after
+    return lead
 
 
 def _base(f: Finding) -> str:
-    norm = default_normalizer()
-    before, after = _around(f)
-    before_n = norm.normalize(before).text[-FINGERPRINT_CONTEXT:]
-    after_n = norm.normalize(after).text[:FINGERPRINT_CONTEXT]
+    # One normalisation of the whole context; the match is located in it by offsets.
+    normalized = default_normalizer().normalize(f.context)
+    lead = _lead(f)
+    start = normalized.to_normalized(lead)
+    end = normalized.to_normalized(lead + len(f.match))
+    text = normalized.text
+    before_n = text[max(0, start - FINGERPRINT_CONTEXT) : start]
+    after_n = text[end : end + FINGERPRINT_CONTEXT]
+    match_n = text[start:end]
     loc = f.location
     where = "" if loc is None else f"{loc.part.value}|{loc.file or ''}|{loc.sheet or ''}"
     what = f.entry if f.code.startswith("WD") else f"{f.code}|{f.entry}"
-    return "\x1f".join((what, norm.normalize(f.match).text, before_n, after_n, where))
+    return "\x1f".join((what, match_n, before_n, after_n, where))
 
 
 def fingerprints(findings: Iterable[Finding]) -> list[str]:

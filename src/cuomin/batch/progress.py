@@ -30,7 +30,7 @@ class Progress:
         self.done = 0
         self.interval = interval if mode == "lines" else 0.2
         self._start = time.monotonic()
-        self._last_draw = 0.0
+        self._last_draw = self._start if mode == "lines" else 0.0
         self._rate = 0.0
         self._last_t = self._start
         self._last_n = 0
@@ -62,6 +62,7 @@ class Progress:
         rate = self._rate or (self.done / max(1e-9, now - self._start))
         elapsed = _clock(now - self._start)
         if self.total:
+            self.total = max(self.total, self.done)  # files found on the way (orphans)
             share = min(1.0, self.done / self.total)
             eta = _clock((self.total - self.done) / rate) if rate > 0 and self.done < self.total else "0:00"
             width = 24

@@ -26,6 +26,7 @@ from typing import Any, Final
 from ..errors import CuominError
 from .context import CheckContext, ScanSettings
 from .delta import DictDelta
+from .signature import may_contain
 from .items import SourceItem
 from .ledger import DocState, DocUpdate, Ledger, RunInfo, collect_texts, mark_missing, write_batch
 from .pool import WorkerPool
@@ -145,6 +146,22 @@ class _Pipeline:
         batch, self._delta_buf = self._delta_buf, []
         if not batch:
             return
+        # Documents that cannot contain any rechecked term keep their findings untouched
+        # (those of removed entries retire): decided from signatures, text never read.
+        sigs = self.ledger.signatures(s.content_hash for s, d in batch if s.content_hash and d is not None and not d.full)
+        rest: list[tuple[DocState, DictDelta | None]] = []
+        for state, delta in batch:
+            if (delta is not None and not delta.full and state.content_hash
+                    and not (delta.recheck and may_contain(sigs.get(state.content_hash), delta.probes))):  # fmt: skip
+                fields = {"dict_fingerprint": self.ctx.fingerprint, "checked_run": self.run.id}
+                self._ready.append(DocUpdate(self.run.site, state.key, "delta", state, fields=fields, findings=[],
+                                             retire=delta.retire))  # fmt: skip
+            else:
+                rest.append((state, delta))
+        batch = rest
+        if not batch:
+            self._maybe_commit()
+            return
         blobs = self.ledger.texts(s.content_hash for s, _d in batch if s.content_hash)
         self._prefetch_copies([s.check_key for s, _d in batch if s.check_key])
         for state, delta in batch:
@@ -209,7 +226,7 @@ class _Pipeline:
         retired: frozenset[str] = frozenset()
         if state is not None and state.dict_fingerprint not in (None, ctx.fingerprint):
             retired = ctx.delta_from(state.dict_fingerprint).retire
-        text = (e.content_hash, e.blob)
+        text = (e.content_hash, e.blob, e.signature)
 
         def done(findings: list[dict[str, Any]] | None, error: str | None, copied: bool) -> DocUpdate:
             if findings is None:
@@ -345,11 +362,16 @@ def _chunks(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]
 class Scanner:
     """Runs scans into a ledger. One scanner may run several scans one after another."""
 
-    def __init__(self, ledger: Ledger, settings: ScanSettings, progress: Progress | None = None) -> None:
+    def __init__(
+        self, ledger: Ledger, settings: ScanSettings, progress: Progress | None = None,
+        pool_factory: Callable[[WorkerConfig, int], WorkerPool] | None = None,
+    ) -> None:  # fmt: skip
         self.ledger = ledger
         self.settings = settings
         self.progress = progress or Progress(None, "quiet")
         self.ctx = CheckContext(ledger, settings)
+        #: Builds the pool that extracts and checks (another executor: see batch/spark).
+        self.pool_factory = pool_factory or WorkerPool
 
     def _config(self) -> WorkerConfig:
         s = self.settings
@@ -363,7 +385,7 @@ class Scanner:
         log.info("run %d for %s (%s)", run.id, source.site, "resumed" if run.resumed else "new")
         self.progress.set_total(source.count())
         started = time.monotonic()
-        pool = WorkerPool(self._config(), self.settings.jobs)
+        pool = self.pool_factory(self._config(), self.settings.jobs)
         pipe = _Pipeline(self.ledger, ctx, self.settings, run, pool, self.progress)
         status = "interrupted"
         try:
@@ -403,7 +425,7 @@ class Scanner:
         ctx = self.ctx
         run = self.ledger.begin_run(site, "rescan:ledger", ctx.fingerprint, ctx.version, ctx.profile)
         started = time.monotonic()
-        pool = WorkerPool(self._config(), self.settings.jobs)
+        pool = self.pool_factory(self._config(), self.settings.jobs)
         pipe = _Pipeline(self.ledger, ctx, self.settings, run, pool, self.progress)
         status = "interrupted"
         try:

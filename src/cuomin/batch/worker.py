@@ -20,7 +20,7 @@ from ..checker import Checker
 from ..errors import ConfigError, CuominError, DictionaryError, RuleError
 from ..model import DocumentMeta
 from ..rules.dictionary import DictionaryRule
-from .assemble import assemble, content_hash, decode_document, encode_document
+from .assemble import assemble, content_digest, decode_document, encode_document
 from .delta import subset_dictionary
 from .fingerprint import finding_row, fingerprints
 from .items import SourceItem
@@ -50,6 +50,7 @@ class Extracted:
     parts: tuple[str, ...]
     content_hash: str | None = None
     blob: bytes | None = None
+    signature: bytes | None = None  # bigram signature (see signature.py)
     error: str | None = None
 
     @property
@@ -138,13 +139,15 @@ def extract_one(item: SourceItem) -> Extracted:
     except Exception as exc:  # one broken page must not stop a scan of a whole site
         log.warning("%s: extraction failed: %r", item.key, exc)
         return _failed(item, raw, f"无法解析（{type(exc).__name__}: {exc}）")
+    digest, signature = content_digest(doc)
     return Extracted(
         key=item.key,
         raw_hash=raw,
         fields=_fields(doc.meta),
         parts=item.parts,
-        content_hash=content_hash(doc),
+        content_hash=digest,
         blob=encode_document(doc),
+        signature=signature,
     )
 
 

@@ -13,6 +13,7 @@ from ..batch import DEFAULT_LEDGER, Ledger, Progress, ScanSettings, Scanner, Sca
 from ..batch.config import ScanConfig, load_config
 from ..batch.pool import default_jobs
 from ..batch.sources import CrawlSource, Source, SqlSource, TreeSource, WarcSource
+from ..batch.spark import cli as spark_cli
 from ..errors import ConfigError
 
 __all__ = ["add_parser", "run"]
@@ -45,6 +46,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rescan", action="store_true", help="不读来源，用台账中保存的文本按当前词库复查")
     p.add_argument("--commit-size", type=int, default=200, metavar="N", help="每个数据库事务最多写入多少篇文档（默认 200）")
     p.add_argument("--keep-missing", action="store_true", help="来源中已不存在的文档不标记为已删除")
+    p.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local：本机进程池（默认）；spark：在 Spark 集群上提取和检查（见 docs/distributed.md）")  # fmt: skip
     g = p.add_argument_group("在线爬取")
     g.add_argument("--allow-host", action="append", default=[], metavar="HOST", help="允许爬取的主机（默认起始网址的主机）")
     g.add_argument("--max-depth", type=int, help="最大链接深度（默认 5）")
@@ -56,6 +59,7 @@ def add_parser(sub: Any) -> None:
     g.add_argument("--query", help="查询语句，如 SELECT id, title, content FROM articles")
     g.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="字段映射：id、body、title、date、unit、column、url，如 --map body=content")  # fmt: skip
+    spark_cli.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -137,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         mark_missing=not args.keep_missing,
         commit_size=args.commit_size,
     )
+    if args.engine == "spark" and not args.rescan:  # --rescan reads only the ledger: local
+        return spark_cli.run(args, config, settings, _progress(args), lambda: _source(args, config), _summary)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with Ledger.open(args.ledger) as ledger:

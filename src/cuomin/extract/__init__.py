@@ -20,19 +20,12 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..model import Document, DocumentMeta, Part
-from .archive import extract_zip
 from .convert import convert
 from .detect import SUFFIX_FORMATS, detect_format
-from .docx import extract_docx
-from .html import extract_html
 from .limits import DEFAULT_LIMITS, Job, Limits
-from .ofd import extract_ofd
 from .ole import classify_cfb
-from .pdf import extract_pdf
 from .problems import PROBLEM_CODES, ExtractionFailed, make_problem
 from .text import decode_text, extract_text
-from .xls import extract_xls
-from .xlsx import extract_xlsx
 
 __all__ = [
     "load_document",
@@ -122,6 +115,8 @@ def _suffix(name: str | None) -> str:
 
 
 def _extract(data: bytes, job: Job, media_type: str | None = None) -> Document:
+    # Format modules are imported where they are used: each loads its parser library
+    # (lxml, pypdfium2, xlrd), and checking a text file needs none of them.
     """Extract one file (the input or an archive member); raises only InputError for an
     input that is undecodable text."""
     fmt = detect_format(data, job.name, media_type)
@@ -154,21 +149,28 @@ def _dispatch(fmt: str, data: bytes, job: Job) -> Document:
     if fmt == "text":
         return _text(data, job)
     if fmt == "html":
+        from .html import extract_html
         return extract_html(data, job)
     if fmt == "pdf":
+        from .pdf import extract_pdf
         return extract_pdf(data, job)
     if fmt == "docx":
+        from .docx import extract_docx
         return extract_docx(data, job)
     if fmt == "xlsx":
+        from .xlsx import extract_xlsx
         return extract_xlsx(data, job)
     if fmt == "ofd":
+        from .ofd import extract_ofd
         return extract_ofd(data, job)
     if fmt == "zip":
+        from .archive import extract_zip
         return extract_zip(data, job, _member)
     if fmt == "cfb":
         kind = classify_cfb(data)
         if kind == "xls":
             try:
+                from .xls import extract_xls
                 return extract_xls(data, job)
             except ExtractionFailed as exc:
                 if exc.code != "FL002" or suffix != ".et":
@@ -211,6 +213,8 @@ def _text(data: bytes, job: Job) -> Document:
 
 def _converted(data: bytes, suffix: str, target: str, job: Job, what: str) -> Document:
     converted = convert(data, suffix, target, job, what)
+    from .docx import extract_docx
+    from .xlsx import extract_xlsx
     doc = extract_docx(converted, job) if target == "docx" else extract_xlsx(converted, job)
     meta = dataclasses.replace(doc.meta, extra=doc.meta.extra + (("converted_from", suffix),))
     return dataclasses.replace(doc, meta=meta)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Final
 
-from sqlalchemy import Connection, Engine, Index, Table, inspect, select, text
+from sqlalchemy import Column, Connection, Engine, Index, Integer, LargeBinary, MetaData, String, Table, inspect, select, text
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ...errors import ConfigError
@@ -40,7 +40,10 @@ def _index_named(table: Table, name: str) -> Index:
 
 
 def _v1(conn: Connection) -> None:
-    for table in (s.runs, s.dictionaries, s.texts, s.documents, s.findings):
+    # texts as it was in version 1 (migration 3 adds a column)
+    _create(conn, Table("texts", MetaData(), Column("content_hash", String(40), primary_key=True),
+                        Column("data", LargeBinary, nullable=False), Column("size", Integer, nullable=False)))  # fmt: skip
+    for table in (s.runs, s.dictionaries, s.documents, s.findings):
         _create(conn, table)
     _index(conn, _index_named(s.documents, "ix_documents_check"))
     _index(conn, _index_named(s.documents, "ix_documents_site_unit"))
@@ -52,9 +55,15 @@ def _v2(conn: Connection) -> None:
     _index(conn, _index_named(s.findings, "ix_findings_fingerprint"))
 
 
+def _v3(conn: Connection) -> None:
+    kind = s.texts.c.bigrams.type.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE texts ADD COLUMN bigrams {kind}"))
+
+
 MIGRATIONS: Final[tuple[tuple[int, str, Callable[[Connection], None]], ...]] = (
     (1, "initial schema: runs, dictionaries, texts, documents, findings", _v1),
     (2, "parts of documents (orphan attachments); index findings by fingerprint", _v2),
+    (3, "bigram signatures of stored texts (rescans skip what a new entry cannot match)", _v3),
 )
 LATEST: Final = MIGRATIONS[-1][0]
 

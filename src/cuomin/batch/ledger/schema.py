@@ -78,6 +78,7 @@ texts = Table(
     Column("content_hash", String(40), primary_key=True),
     Column("data", LargeBinary, nullable=False),
     Column("size", Integer, nullable=False),
+    Column("bigrams", LargeBinary),  # migration 3: the content's bigram signature
 )
 
 documents = Table(

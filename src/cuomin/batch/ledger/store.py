@@ -114,18 +114,19 @@ class Ledger:
 
     # -- runs -----------------------------------------------------------------------------
     def begin_run(self, site: str, source: str, fingerprint: str, version: str, profile: str) -> RunInfo:
-        """A new run, or the unfinished run of this site when its process is gone (resume)."""
+        """A new run, or the unfinished run of this site (killed, or stopped with Ctrl-C)
+        when its process is gone and it used the same dictionary and rules (resume)."""
         host = socket.gethostname()
         with self.engine.begin() as conn:
             last = conn.execute(
                 select(s.runs).where(s.runs.c.site == site).order_by(s.runs.c.id.desc()).limit(1)
             ).mappings().first()
-            if last is not None and last["status"] == "running":
+            if last is not None and last["status"] in ("running", "interrupted"):
                 if last["host"] == host and last["pid"] and _alive(int(last["pid"])) and last["pid"] != os.getpid():
                     raise ConfigError(
                         f"站点“{site}”的检查（第 {last['id']} 次，进程 {last['pid']}）仍在进行；请等它结束后再运行"
                     )
-                if last["dict_fingerprint"] == fingerprint and last["profile"] == profile:
+                if last["dict_fingerprint"] == fingerprint and last["profile"] == profile and last["source"] == source:
                     conn.execute(
                         update(s.runs)
                         .where(s.runs.c.id == last["id"])
@@ -264,6 +265,18 @@ class Ledger:
                     select(s.texts.c.content_hash, s.texts.c.data).where(s.texts.c.content_hash.in_(chunk))
                 ):
                     out[h] = bytes(data)
+        return out
+
+    def signatures(self, hashes: Iterable[str]) -> dict[str, bytes | None]:
+        wanted = sorted(set(hashes))
+        out: dict[str, bytes | None] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[i : i + _LOOKUP_CHUNK]
+                for h, sig in conn.execute(
+                    select(s.texts.c.content_hash, s.texts.c.bigrams).where(s.texts.c.content_hash.in_(chunk))
+                ):
+                    out[h] = None if sig is None else bytes(sig)
         return out
 
     def linked_parts(self, site: str, paths: Sequence[str], run_id: int) -> set[str]:

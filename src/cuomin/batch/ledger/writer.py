@@ -39,7 +39,7 @@ class DocUpdate:
     kind: str
     state: DocState | None
     fields: dict[str, Any] = field(default_factory=dict)  # documents columns to set
-    text: tuple[str, bytes] | None = None  # (content_hash, blob)
+    text: tuple[str, bytes, bytes | None] | None = None  # (content_hash, blob, bigram signature)
     findings: list[dict[str, Any]] | None = None
     retire: frozenset[str] | None = None  # delta: entries whose findings are replaced
     retire_all_dictionary: bool = False  # delta with the whole dictionary
@@ -78,13 +78,14 @@ def write_batch(ledger: Ledger, run_id: int, updates: Sequence[DocUpdate]) -> di
 
 
 def _write_texts(conn: Connection, updates: Sequence[DocUpdate]) -> None:
-    blobs = {u.text[0]: u.text[1] for u in updates if u.text is not None}
+    blobs = {u.text[0]: u.text[1:] for u in updates if u.text is not None}
     if not blobs:
         return
     present = {
         r[0] for r in conn.execute(select(s.texts.c.content_hash).where(s.texts.c.content_hash.in_(list(blobs))))
     }
-    rows = [{"content_hash": h, "data": b, "size": len(b)} for h, b in blobs.items() if h not in present]
+    rows = [{"content_hash": h, "data": b, "size": len(b), "bigrams": sig}
+            for h, (b, sig) in blobs.items() if h not in present]  # fmt: skip
     if rows:
         conn.execute(insert(s.texts), rows)
 

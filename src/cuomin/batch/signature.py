@@ -1,0 +1,60 @@
+"""A content's bigram signature: which pairs of adjacent normalised characters occur in it.
+
+A dictionary term can only match a segment whose normalised text contains every pair of
+adjacent characters of the term's normalised form (matches never cross segments, and
+the signature is built per segment). So a rescan after adding a few entries skips, without
+reading their text, the documents whose signature lacks the new terms' pairs: a Bloom-style
+filter with one hash, never a false negative. Terms of one character always pass.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["BITS", "bigram_keys", "build_signature", "may_contain"]
+
+#: Bits in a signature (8 KiB before compression; a 15 KB article fills about a tenth).
+BITS: Final = 1 << 16
+_MASK: Final = BITS - 1
+
+
+def _keys(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    a = codes[:-1].astype(np.uint64)
+    b = codes[1:].astype(np.uint64)
+    keys: npt.NDArray[np.uint64] = ((a * np.uint64(0x9E3779B1)) ^ (b * np.uint64(0x85EBCA77)) ^ (a >> np.uint64(7))) & np.uint64(_MASK)
+    return keys
+
+
+def bigram_keys(normalised_term: str) -> tuple[int, ...]:
+    codes = np.frombuffer(normalised_term.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if codes.shape[0] < 2:
+        return ()
+    return tuple(sorted({int(k) for k in _keys(codes)}))
+
+
+def build_signature(segments: Iterable[npt.NDArray[np.uint32]]) -> bytes:
+    """Compressed bitmap of the bigrams of each normalised segment (code point arrays)."""
+    flags = np.zeros(BITS, dtype=np.bool_)
+    for codes in segments:
+        if codes.shape[0] >= 2:
+            flags[_keys(codes.astype(np.uint32)).astype(np.intp)] = True
+    return zlib.compress(np.packbits(flags, bitorder="little").tobytes(), 6)
+
+
+def may_contain(signature: bytes | None, probes: Sequence[tuple[int, ...]]) -> bool:
+    """Could some term (given by its bigram keys) occur in content with this signature?"""
+    if signature is None or not probes:
+        return True
+    bits = np.frombuffer(zlib.decompress(signature), dtype=np.uint8)
+    for keys in probes:
+        if not keys:
+            return True
+        k = np.asarray(keys, dtype=np.int64)
+        if bool(np.all((bits[k >> 3] >> (k & 7)) & 1)):
+            return True
+    return False
