@@ -4,7 +4,7 @@ Starts ``cuomin serve --workers 2`` on 127.0.0.1 with a copy of the bundled nati
 then, for 10 KB and 100 KB articles built from ../shared/corpus text and concurrency 1, 16
 and 64, sends a bounded number of ``POST /v1/check`` requests and reports requests/s, p50
 and p99 latency and errors. During every run the dictionary copy is changed on disk and
-``POST /v1/reload`` is called (every 2 s): the reload must drop nothing.
+``POST /v1/reload`` is called a third of the way into the run: the reload must drop nothing.
 
 The load generator is ``wrk`` (Debian package wrk; a Lua script bounds the request count)
 when it is installed, else an asyncio loop on httpx (more client CPU on the same 2 cores).
@@ -41,12 +41,9 @@ ADMIN = "bench-admin"
 
 LUA = r"""
 local bodies = {}
-local limit = 0
-local count = 0
 local i = 0
 function init(args)
-  limit = tonumber(args[1])
-  for n = 2, #args do
+  for n = 1, #args do
     local f = assert(io.open(args[n], "rb"))
     local body = f:read("*a")
     f:close()
@@ -56,10 +53,6 @@ end
 function request()
   i = i % #bodies + 1
   return bodies[i]
-end
-function response(status, headers, body)
-  count = count + 1
-  if count >= limit then wrk.thread:stop() end
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -98,7 +91,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workdir: Path, select: str) -> None:
+    def __init__(self, workdir: Path, select: str, inline_chars: int | None) -> None:
         self.layer = workdir / "national"
         shutil.copytree(NATIONAL, self.layer)
         self.manifest = (self.layer / "layer.toml").read_text(encoding="utf-8")
@@ -111,6 +104,9 @@ class Server:
         ]
         if select:
             cmd += ["--select", select]
+        if inline_chars is not None:
+            (workdir / "serve.toml").write_text(f"[limits]\ninline_chars = {inline_chars}\n", encoding="utf-8")
+            cmd += ["--config", str(workdir / "serve.toml")]
         env = {**os.environ, "CUOMIN_ADMIN_TOKEN": ADMIN}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         deadline = time.monotonic() + 120
@@ -144,33 +140,80 @@ class Server:
             self.proc.kill()
 
 
-def reload_during(server: Server, stop: threading.Event, statuses: list[int]) -> None:
-    if stop.wait(0.5):
-        return
-    while True:
-        statuses.append(server.reload())
-        if stop.wait(2.0) or len(statuses) >= 100:
-            return
+def server_cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        stats[pid] = (int(fields[11]), int(fields[12]))
+    total = 0
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        total += sum(stats.get(pid, (0, 0)))
+        todo += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(server: Server, bodies: list[Path], concurrency: int, requests: int) -> dict[str, Any]:
+class Reloader:
+    """One reload, a third of the way into a run, on a thread of its own."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.statuses: list[int] = []
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, after: float) -> None:
+        def fire() -> None:
+            time.sleep(after)
+            self.statuses.append(self.server.reload())
+
+        self._thread = threading.Thread(target=fire)
+        self._thread.start()
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _wrk(server: Server, bodies: list[Path], concurrency: int, seconds: int) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA)
         script = fh.name
     try:
-        cmd = ["wrk", "-t1", f"-c{concurrency}", "-d600s", "--timeout", "30s", "-s", script, server.url,
-               "--", str(requests), *map(str, bodies)]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=700, check=True).stdout
+        cmd = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s", "-s", script, server.url,
+               "--", *map(str, bodies)]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120, check=True).stdout
     finally:
         os.unlink(script)
     raw = json.loads(out.strip().splitlines()[-1])
-    seconds = raw["duration_us"] / 1e6
+    duration = raw["duration_us"] / 1e6
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
-    return {"requests": raw["requests"], "seconds": seconds, "rps": raw["requests"] / seconds,
+    return {"requests": raw["requests"], "seconds": duration, "rps": raw["requests"] / duration,
             "p50_ms": raw["p50_us"] / 1000, "p99_ms": raw["p99_us"] / 1000, "errors": errors}
 
 
-def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: int) -> dict[str, Any]:
+def run_wrk(server: Server, bodies: list[Path], concurrency: int, requests: int, reloader: Reloader) -> dict[str, Any]:
+    """wrk runs for a time, not a count: a 3 s warm-up measures the rate, then the run lasts
+    long enough for about ``requests`` requests (between 5 s and 180 s)."""
+    warm = _wrk(server, bodies, concurrency, 3)
+    seconds = max(5, min(180, round(requests / max(warm["rps"], 1))))
+    reloader.schedule(seconds / 3)
+    result = _wrk(server, bodies, concurrency, seconds)
+    result["warmup"] = warm["requests"]  # the CPU figure covers the warm-up too
+    return result
+
+
+def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: int, reloader: Reloader) -> dict[str, Any]:
     payloads = [b.read_bytes() for b in bodies]
     latencies: list[float] = []
     errors = 0
@@ -193,6 +236,7 @@ def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: in
     async def main() -> float:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         async with httpx.AsyncClient(base_url=server.url, timeout=30, limits=limits) as client:
+            reloader.schedule(1.0)
             t0 = time.perf_counter()
             await asyncio.gather(*(worker(client) for _ in range(concurrency)))
             return time.perf_counter() - t0
@@ -209,7 +253,9 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=20000, help="requests per run for 10 KB articles")
     ap.add_argument("--requests-100k", type=int, default=5000, help="requests per run for 100 KB articles")
     ap.add_argument("--concurrency", default="1,16,64")
+    ap.add_argument("--sizes", default="10,100", help="article sizes in KB (10 and/or 100)")
     ap.add_argument("--select", default="", help="rule code prefixes for the served stack (default: all rules)")
+    ap.add_argument("--inline-chars", type=int, help="[limits] inline_chars of the server (default: its own)")
     ap.add_argument("--loadgen", choices=("auto", "wrk", "httpx"), default="auto")
     args = ap.parse_args()
     loadgen = args.loadgen
@@ -218,31 +264,33 @@ def main() -> int:
     run = run_wrk if loadgen == "wrk" else run_httpx
     with tempfile.TemporaryDirectory(prefix="cuomin-bench-") as tmp:
         work = Path(tmp)
-        server = Server(work, args.select)
+        server = Server(work, args.select, args.inline_chars)
         try:
             print(f"# cuomin serve --workers 2, dictionary {server.version}, rules: {args.select or 'all'}, load: {loadgen}")
-            print("| article | concurrency | requests | req/s | p50 ms | p99 ms | errors | reloads (all 200) |")
-            print("|---|---|---|---|---|---|---|---|")
-            for size, label, count in ((10_000, "10 KB", args.requests), (100_000, "100 KB", args.requests_100k)):
+            print("| article | concurrency | requests | req/s | p50 ms | p99 ms | errors | reloads (all 200) | server CPU ms/req |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            cpu_before = server_cpu_seconds(server.proc.pid)
+            plan = {"10": (10_000, "10 KB", args.requests), "100": (100_000, "100 KB", args.requests_100k)}
+            for size, label, count in (plan[s.strip()] for s in args.sizes.split(",")):
                 bodies = []
                 for i, text in enumerate(articles(size, 8)):
                     path = work / f"body-{label.replace(' ', '')}-{i}.json"
                     path.write_text(json.dumps({"text": text, "date": "2024-06-01"}, ensure_ascii=False), encoding="utf-8")
                     bodies.append(path)
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
-                    stop = threading.Event()
-                    statuses: list[int] = []
-                    reloader = threading.Thread(target=reload_during, args=(server, stop, statuses))
-                    reloader.start()
+                    reloader = Reloader(server)
                     try:
-                        result = run(server, bodies, concurrency, count)
+                        result = run(server, bodies, concurrency, count, reloader)
                     finally:
-                        stop.set()
                         reloader.join()
+                    cpu_after = server_cpu_seconds(server.proc.pid)
+                    cpu_ms = (cpu_after - cpu_before) * 1000 / max(result["requests"] + result.get("warmup", 0), 1)
+                    cpu_before = cpu_after
+                    statuses = reloader.statuses
                     ok = all(s == 200 for s in statuses)
                     print(f"| {label} | {concurrency} | {result['requests']} | {result['rps']:.0f} | "
                           f"{result['p50_ms']:.2f} | {result['p99_ms']:.2f} | {result['errors']} | "
-                          f"{len(statuses)} ({'yes' if ok else 'NO'}) |", flush=True)
+                          f"{len(statuses)} ({'yes' if ok else 'NO'}) | {cpu_ms:.2f} |", flush=True)
         finally:
             server.stop()
     return 0

@@ -388,3 +388,16 @@ def test_offsets_index_the_submitted_text(server: LiveServer, pieces: list[str])
     found = [f["match"] for f in body["findings"]]
     for term in ("习近瓶", "按步就班", "再接再励"):
         assert found.count(term) == text.count(term)
+
+
+def test_inline_checks_answer_like_threaded_ones(start_server: Any, mini_config: ServerConfig) -> None:
+    threaded = start_server(mini_config.with_limits(inline_chars=0))
+    inline = start_server(mini_config.with_limits(inline_chars=100_000))
+    payload = {"title": "台湾总统", "text": "习近瓶总书记强调，工作要按步就班推进。截止到6月底。", "date": "2024-01-01"}
+    answers = []
+    for live in (threaded, inline):
+        with live.client() as c:
+            body = c.post("/v1/check", json=payload).json()
+        body["stats"].pop("elapsed_ms")
+        answers.append(body)
+    assert answers[0] == answers[1] and answers[0]["stats"]["findings"] == 4

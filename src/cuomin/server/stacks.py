@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -81,6 +83,31 @@ def build_snapshot(config: ServerConfig, generation: int) -> Snapshot:
     return Snapshot(MappingProxyType(loaded), default, generation, dt.datetime.now(dt.timezone.utc))
 
 
+def _compile_in_child(jobs: list[tuple[list[str], str | None]]) -> None:
+    """Runs in a child process: compile each stack into the on-disk cache."""
+    from ..dictionary import load_dictionary
+
+    for layers, cache_dir in jobs:
+        load_dictionary(layers or None, cache_dir=cache_dir)
+
+
+def warm_caches(config: ServerConfig) -> None:
+    """Compile changed dictionaries in a child process, so that the compile (pure Python,
+    holding the GIL for up to seconds) does not slow the requests this worker is serving;
+    the reload then only loads the compiled cache. Failures are left to the in-process
+    build, which reports them properly."""
+    try:
+        stacks, _ = config.stacks()
+    except CuominError:
+        return
+    jobs = [(list(s.layers), config.cache_dir) for s in stacks]
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool.submit(_compile_in_child, jobs).result(timeout=600)
+    except Exception as exc:  # noqa: BLE001 - any failure: compile in-process instead
+        log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
+
+
 class GenerationFile:
     """A counter in a file, shared by the worker processes of one server."""
 
@@ -114,9 +141,15 @@ class ReloadFailed(CuominError):
 class StackRegistry:
     """Holds the current snapshot; reloads build a new one and swap a single reference."""
 
-    def __init__(self, config: ServerConfig, build: Callable[[ServerConfig, int], Snapshot] = build_snapshot) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        build: Callable[[ServerConfig, int], Snapshot] = build_snapshot,
+        warm: Callable[[ServerConfig], None] | None = warm_caches,
+    ) -> None:
         self.config = config
         self._build = build
+        self._warm = warm
         self._sync = GenerationFile(config.sync_dir) if config.sync_dir else None
         self._reload_lock = threading.Lock()
         start = self._sync.read() if self._sync else 0
@@ -135,6 +168,8 @@ class StackRegistry:
         (the old snapshot stays) when the new stacks cannot be loaded.
         """
         with self._reload_lock:
+            if self._warm is not None:
+                self._warm(self.config)  # compile first, so that other workers find the cache
             generation = self._sync.bump() if self._sync else self._current.generation + 1
             return self._swap(generation)
 

@@ -1,7 +1,7 @@
 """The Spark session a scan runs in: one from spark-submit, or one made here.
 
-Under ``spark-submit`` the master and the cluster settings come from the submission; run
-directly (``cuomin scan --engine spark``) the master is ``--spark-master`` or ``local[*]``.
+Under ``spark-submit`` the master, the name and the cluster settings come from the
+submission (``--spark-master`` still overrides the master); run directly (``cuomin scan --engine spark``) the master is ``--spark-master`` or ``local[*]``.
 A local master gets settings that keep it on this machine: no web UI, the driver bound to
 127.0.0.1, Python workers running this interpreter (so they import this cuomin).
 """
@@ -46,12 +46,9 @@ def require_pyspark() -> Any:
     return pyspark
 
 
-def _submitted_master() -> str | None:
-    """The master spark-submit set for this process, if any."""
-    from pyspark import SparkConf
-
-    conf = SparkConf()
-    return conf.get("spark.master") if conf.contains("spark.master") else None
+def _submitted() -> bool:
+    """Run by spark-submit (which starts the JVM and passes its port to Python)?"""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
 def spark_session(
@@ -66,9 +63,11 @@ def spark_session(
         if master and active.sparkContext.master != master:
             log.warning("Spark session already running on %s; --spark-master %s ignored", active.sparkContext.master, master)
         return active, False
-    master = master or _submitted_master() or "local[*]"
+    submitted = _submitted()
+    if master is None and not submitted:
+        master = "local[*]"
     settings: dict[str, str] = dict(COMMON_DEFAULTS)
-    if master.startswith("local"):
+    if master is not None and master.startswith("local"):
         settings.update(LOCAL_DEFAULTS)
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # the JVM's own address lookup
         if not os.environ.get("PYSPARK_PYTHON"):
@@ -76,12 +75,16 @@ def spark_session(
             # which may not have cuomin: use this interpreter.
             os.environ["PYSPARK_PYTHON"] = sys.executable
     settings.update(conf or {})
-    builder = SparkSession.builder.appName(app_name).master(master)
+    builder = SparkSession.builder
+    if not submitted:  # spark-submit's --name and --master stand
+        builder = builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL, a port in use...
-        raise ConfigError(f"无法启动 Spark（{master}）：{exc}") from None
+        raise ConfigError(f"无法启动 Spark（{master or 'spark-submit'}）：{exc}") from None
     spark.sparkContext.setLogLevel(os.environ.get("CUOMIN_SPARK_LOG_LEVEL", "ERROR"))
     return spark, True

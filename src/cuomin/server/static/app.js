@@ -53,8 +53,10 @@
   function token() { try { return sessionStorage.getItem("cuomin-token") || ""; } catch (e) { return ""; } }
   function saveToken(value) { try { sessionStorage.setItem("cuomin-token", value); } catch (e) { /* private mode */ } }
 
+  var pendingToken = null;
   function askToken() {
-    return new Promise(function (resolve) {
+    if (pendingToken) return pendingToken; // one dialog for requests refused together
+    pendingToken = new Promise(function (resolve) {
       var dialog = $("token-dialog");
       if (typeof dialog.showModal !== "function") {
         resolve(window.prompt("检查服务需要访问令牌：") || "");
@@ -63,7 +65,8 @@
       $("token-input").value = "";
       dialog.onclose = function () { resolve(dialog.returnValue === "ok" ? $("token-input").value.trim() : ""); };
       dialog.showModal();
-    });
+    }).then(function (value) { pendingToken = null; return value; });
+    return pendingToken;
   }
 
   /* fetch with the access token; on 401 ask for a token once and retry. */
@@ -141,6 +144,7 @@
 
   function showResult(result, withText) {
     state.result = result;
+    state.resultMode = withText ? "paste" : "file";
     renderSummary(result);
     renderFindings(result.findings, withText);
     if (withText) renderView(result.findings);
@@ -390,7 +394,20 @@
 
   function updateCount() { $("char-count").textContent = Array.from(draft.value).length; }
 
+  function clearResult() {
+    state.result = null;
+    list.textContent = "";
+    summary.textContent = "粘贴正文或上传附件后点击检查。";
+    $("filters").hidden = true;
+    $("apply-all-btn").hidden = true;
+    showMessage("");
+  }
+
   function setMode(mode) {
+    if (state.result && state.resultMode !== mode) {
+      clearResult();
+      if (mode === "paste") showView(false);
+    }
     state.mode = mode;
     $("tab-paste").classList.toggle("active", mode === "paste");
     $("tab-file").classList.toggle("active", mode === "file");
