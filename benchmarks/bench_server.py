@@ -243,7 +243,10 @@ def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: in
 
     seconds = asyncio.run(main())
     latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
     return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds,
             "p50_ms": pick(0.50), "p99_ms": pick(0.99), "errors": errors}
 

@@ -32,10 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "batch"))
 
-import sitegen  # noqa: E402
+import sitegen
 
-from cuomin.batch import Ledger, ScanSettings, Scanner, TreeSource  # noqa: E402
-from cuomin.batch.config import load_config  # noqa: E402
+from cuomin.batch import Ledger, Scanner, ScanSettings, TreeSource
+from cuomin.batch.config import load_config
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 MINI = ROOT / "tests" / "data" / "layers" / "mini"

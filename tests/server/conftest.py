@@ -7,12 +7,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("starlette")
-uvicorn = pytest.importorskip("uvicorn")
-httpx = pytest.importorskip("httpx")
+pytest.importorskip("uvicorn")
+pytest.importorskip("httpx")
+
+import httpx  # noqa: E402
+import uvicorn  # noqa: E402
 
 from cuomin.server import ServerConfig, StackConfig, create_app  # noqa: E402
 
@@ -24,7 +28,7 @@ ONLY_DICTIONARY = ("WD", "FL")
 
 
 class LiveServer:
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: Any) -> None:
         config = uvicorn.Config(
             app, host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="on"
         )
@@ -46,8 +50,8 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=20)
 
-    def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, **kwargs)  # type: ignore[arg-type]
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
 
 
 @pytest.fixture(scope="session")

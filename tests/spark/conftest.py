@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from batch import reference, sitegen
-from cuomin.batch import Ledger, ScanSettings, Scanner, TreeSource
+
+from cuomin.batch import Ledger, Scanner, ScanSettings, TreeSource
 from cuomin.batch.config import load_config
 
 #: JDBC drivers from Debian (libxerial-sqlite-jdbc-java, libpostgresql-jdbc-java).

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from batch import reference
+
 from cuomin.cli import main
 
 from .conftest import Site

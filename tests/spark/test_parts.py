@@ -10,11 +10,11 @@ from concurrent.futures import wait
 from pathlib import Path
 
 import pytest
+from batch import reference
+from core.layers import entry, write_layer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batch import reference
-from core.layers import entry, write_layer
 from cuomin.batch.fingerprint import finding_row
 from cuomin.batch.items import Attachment, SourceItem
 from cuomin.batch.spark.bundle import build_bundle, ensure_worker, open_bundle
@@ -22,7 +22,14 @@ from cuomin.batch.spark.feed import PrecomputedPool, ResultSource, ResultStore
 from cuomin.batch.spark.jobs import spark_error
 from cuomin.batch.spark.records import FINDING_COLUMNS, from_record, to_record
 from cuomin.batch.spark.tasks import SkipSet, process_item
-from cuomin.batch.worker import CheckJob, Extracted, WorkerConfig, check_many, extract_many, init_worker
+from cuomin.batch.worker import (
+    CheckJob,
+    Extracted,
+    WorkerConfig,
+    check_many,
+    extract_many,
+    init_worker,
+)
 from cuomin.dictionary import compiled as compiled_module
 from cuomin.dictionary.compiled import load_dictionary
 from cuomin.model import Category, Finding, Severity

@@ -16,7 +16,15 @@ from cuomin.batch.sources import SqlSource
 from cuomin.batch.spark import RowsInput, SparkScanner, jdbc_input
 from cuomin.errors import ConfigError
 
-from .conftest import CMS_MAP, CMS_QUERY, POSTGRES_JAR, SQLITE_JAR, Site, cms_database, snapshot
+from .conftest import (
+    CMS_MAP,
+    CMS_QUERY,
+    POSTGRES_JAR,
+    SQLITE_JAR,
+    Site,
+    cms_database,
+    snapshot,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -57,9 +65,10 @@ def test_a_cms_table_in_postgresql_over_jdbc(spark: Any, small_site: Site, cache
         pytest.skip("CUOMIN_TEST_PG_URL is not set (.ci/services/postgres.sh starts a server)")
     if not POSTGRES_JAR.is_file():
         pytest.skip(f"{POSTGRES_JAR} missing: .ci/apt-packages.txt installs libpostgresql-jdbc-java")
-    import psycopg
     import sqlite3
     from urllib.parse import urlsplit
+
+    import psycopg
 
     db = cms_database(tmp_path / "cms.db", small_site)
     with sqlite3.connect(db) as lite:

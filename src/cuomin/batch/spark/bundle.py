@@ -28,7 +28,7 @@ from ...dictionary.layers import resolve_stack
 from ..metadata import MetaRules
 from ..worker import WorkerConfig, init_worker
 
-__all__ = ["Bundle", "build_bundle", "open_bundle", "ensure_worker"]
+__all__ = ["Bundle", "build_bundle", "ensure_worker", "open_bundle"]
 
 log = logging.getLogger(__name__)
 _DONE: Final = ".complete"

@@ -21,10 +21,17 @@ from typing import Any, Final, TypeVar
 from ..items import SourceItem
 from ..pool import WorkerPool
 from ..sources.base import LinkedLookup
-from ..worker import Checked, CheckJob, Extracted, WorkerConfig, check_many, extract_many
+from ..worker import (
+    Checked,
+    CheckJob,
+    Extracted,
+    WorkerConfig,
+    check_many,
+    extract_many,
+)
 from .records import Result
 
-__all__ = ["ResultStore", "PrecomputedPool", "ResultSource"]
+__all__ = ["PrecomputedPool", "ResultSource", "ResultStore"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -101,7 +108,7 @@ def _merge(hits: list[Any], misses: list[int], pending: Future[list[Any]]) -> Fu
     def fill(done: Future[list[Any]]) -> None:
         try:
             results = done.result()
-        except BaseException as exc:  # handed to the scanner through the future
+        except BaseException as exc:  # noqa: BLE001 - handed to the scanner through the future
             merged.set_exception(exc)
             return
         out = list(hits)
@@ -116,7 +123,7 @@ def _merge(hits: list[Any], misses: list[int], pending: Future[list[Any]]) -> Fu
 class PrecomputedPool(WorkerPool):
     """The scanner's pool: executors' results first, a local pool for the rest."""
 
-    def __init__(self, store: ResultStore, config: WorkerConfig, jobs: int) -> None:  # noqa: D107
+    def __init__(self, store: ResultStore, config: WorkerConfig, jobs: int) -> None:
         # No super().__init__(): the local pool starts only if something needs it.
         self.jobs = max(1, jobs)
         self._store = store

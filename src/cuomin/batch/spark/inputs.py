@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkInput", "TreeInput", "RowsInput", "DriverInput", "jdbc_input", "item_rdds", "JDBC_DRIVERS"]
+__all__ = ["JDBC_DRIVERS", "DriverInput", "RowsInput", "SparkInput", "TreeInput", "item_rdds", "jdbc_input"]
 
 log = logging.getLogger(__name__)
 _ARTICLE_SUFFIXES: Final = frozenset({".html", ".htm", ".shtml", ".xhtml"})
@@ -131,7 +131,7 @@ class TreeInput:
 class _RowMapper(SqlSource):
     """The SQL source's row → document mapping, without its database connection."""
 
-    def __init__(self, columns: Mapping[str, str]) -> None:  # noqa: D107 - no super(): no engine here
+    def __init__(self, columns: Mapping[str, str]) -> None:
         self.columns = dict(columns)
 
 
@@ -207,7 +207,7 @@ def jdbc_input(
     opts.update(options or {})
     try:
         frame = spark.read.format("jdbc").options(**opts).load()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - Py4J/JDBC errors of every kind become one clear message
         raise ConfigError(f"无法通过 JDBC 读取数据库（{_safe_url(url)}）：{_first_line(exc)}"
                           "（驱动 jar 需用 --spark-conf spark.jars=… 加入）") from None  # fmt: skip
     name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1] or "cms"

@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import SparkSession
 
-__all__ = ["run_waves", "write_parquet", "read_parquet", "spark_error"]
+__all__ = ["read_parquet", "run_waves", "spark_error", "write_parquet"]
 
 log = logging.getLogger(__name__)
 PartitionFn = Callable[[Iterable[SourceItem]], Iterator[dict[str, Any]]]
 _OUR_ERROR = re.compile(r"cuomin\.errors\.\w+: (.+)")
-_PY_ERROR = re.compile(r"^(?:[\w.]+(?:Error|Exception)): .+$", re.M)
+_PY_ERROR = re.compile(r"^(?:[\w.]+(?:Error|Exception)): .+$", re.MULTILINE)
 
 
 def spark_error(exc: BaseException) -> str:
@@ -111,7 +111,7 @@ def read_parquet(spark: SparkSession, path: str) -> Iterator[dict[str, Any]]:
     """Records of an export, streamed (one Parquet partition in the driver at a time)."""
     try:
         frame = spark.read.schema(result_schema()).parquet(path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - Spark's AnalysisException and Py4J errors alike
         raise ConfigError(f"无法读取 Parquet 结果 {path}：{spark_error(exc)}") from None
     for row in frame.toLocalIterator(prefetchPartitions=True):
         yield row.asDict(recursive=True)

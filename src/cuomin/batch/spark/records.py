@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from ..worker import Checked, Extracted
 
-__all__ = ["Result", "to_record", "from_record", "result_schema", "FIELD_COLUMNS", "FINDING_COLUMNS"]
+__all__ = ["FIELD_COLUMNS", "FINDING_COLUMNS", "Result", "from_record", "result_schema", "to_record"]
 
 #: Extracted.fields that get a column of their own; other keys go to ``fields_extra`` (JSON).
 FIELD_COLUMNS: Final = ("title", "date", "url", "path", "unit", "column_name", "media_type")
@@ -105,7 +105,14 @@ def from_record(rec: Mapping[str, Any]) -> Result:
 def result_schema() -> Any:
     """The Spark schema of a record (pyspark is imported only here)."""
     from pyspark.sql.types import (
-        ArrayType, BinaryType, BooleanType, DateType, LongType, StringType, StructField, StructType,
+        ArrayType,
+        BinaryType,
+        BooleanType,
+        DateType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
     )  # fmt: skip
 
     finding = StructType([StructField(name, LongType() if is_int else StringType()) for name, is_int in FINDING_COLUMNS])

@@ -43,7 +43,7 @@ from .tasks import SkipSet, TaskSpec, process_items
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["SparkOptions", "SparkScanner", "EXPORT_FORMAT"]
+__all__ = ["EXPORT_FORMAT", "SparkOptions", "SparkScanner"]
 
 log = logging.getLogger(__name__)
 EXPORT_FORMAT: Final = 1
@@ -177,7 +177,7 @@ class SparkScanner:
     def read_export_meta(self, path: str) -> dict[str, Any]:
         try:
             row = self.spark.read.json(f"{path.rstrip('/')}/{_META}").first()
-        except Exception:
+        except Exception:  # noqa: BLE001 - a missing or unreadable path: the error below says so
             row = None
         if row is None:
             raise ConfigError(f"{path} 不是完整的 cuomin 导出结果（缺少 {_META}：导出未完成？）")

@@ -19,7 +19,7 @@ from ...errors import ConfigError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["require_pyspark", "spark_session", "LOCAL_DEFAULTS"]
+__all__ = ["LOCAL_DEFAULTS", "require_pyspark", "spark_session"]
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def spark_session(
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
-    except Exception as exc:  # no Java, a bad master URL, a port in use...
+    except Exception as exc:  # noqa: BLE001 - no Java, a bad master URL, a port in use...
         raise ConfigError(f"无法启动 Spark（{master or 'spark-submit'}）：{exc}") from None
     spark.sparkContext.setLogLevel(os.environ.get("CUOMIN_SPARK_LOG_LEVEL", "ERROR"))
     return spark, True
