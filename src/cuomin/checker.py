@@ -69,6 +69,7 @@ class Checker:
         self.dictionary = dictionary
         self._select = tuple(select)
         self._ignore = tuple(ignore)
+        self._kept: dict[str, bool] = {}
         try:
             self._severity = {k: Severity.parse(v) if isinstance(v, str) else v for k, v in (severity or {}).items()}
         except ValueError as exc:
@@ -125,9 +126,11 @@ class Checker:
 
     # -- internals --------------------------------------------------------------------------
     def _keep(self, code: str) -> bool:
-        if self._select and not _matches(code, self._select):
-            return False
-        return not _matches(code, self._ignore)
+        keep = self._kept.get(code)
+        if keep is None:
+            keep = (not self._select or _matches(code, self._select)) and not _matches(code, self._ignore)
+            self._kept[code] = keep  # a benign race: every thread computes the same value
+        return keep
 
     def _prepare(
         self, segments: Sequence[Segment]

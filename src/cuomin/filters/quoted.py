@@ -64,12 +64,28 @@ def _windows(findings: Sequence[Finding], length: int) -> list[tuple[int, int]]:
     return merged
 
 
+_OPENERS: Final = "“\"「『‘"
+_CLOSERS: Final = "”\"」』’"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` sit inside a quotation of at most 60 characters?"""
+    lo = max(0, start - 60)
+    opened = max(text.rfind(q, lo, start) for q in _OPENERS)
+    if opened == -1 or any(text.find(q, opened + 1, start) != -1 for q in _CLOSERS if q != text[opened]):
+        return False
+    return any(text.find(q, end, end + 60) != -1 for q in _CLOSERS)
+
+
 def drop_quoted_corrections(ctx: RuleContext, findings: Sequence[Finding]) -> list[Finding]:
     if not findings:
         return list(findings)
     text = ctx.text
+    quoted = [f for f in findings if _quoted(text, f.start, f.end)]
+    if not quoted:
+        return list(findings)
     spans = [
-        (lo + s, lo + e) for lo, hi in _windows(findings, len(text)) for s, e in wrong_form_spans(text[lo:hi])
+        (lo + s, lo + e) for lo, hi in _windows(quoted, len(text)) for s, e in wrong_form_spans(text[lo:hi])
     ]
     if not spans:
         return list(findings)
