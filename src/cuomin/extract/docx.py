@@ -18,14 +18,14 @@ from ..model import Document, DocumentMeta, Location, Part, Segment
 from .limits import Job
 from .problems import ExtractionFailed
 from .xmlsafe import local_name, parse_xml
-from .zipparts import ZipReader
+from .zipparts import REL_NS, ZipReader, office_main_part
 
 __all__ = ["extract_docx", "DOCX_MEDIA_TYPE"]
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_NS = REL_NS
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _R_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
@@ -262,16 +262,7 @@ def _relationships(zr: ZipReader, source: str, job: Job) -> dict[str, str]:
 
 
 def _main_part(zr: ZipReader, job: Job) -> str:
-    if zr.has("_rels/.rels"):
-        root = parse_xml(zr.read("_rels/.rels", job.limits.max_xml_bytes), "_rels/.rels")
-        for rel in root.iter(_REL_NS + "Relationship"):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                target = str(rel.get("Target", "")).lstrip("/")
-                if zr.has(target):
-                    return target
-    if zr.has("word/document.xml"):
-        return "word/document.xml"
-    raise ExtractionFailed("FL002", "DOCX 中缺少正文部件 word/document.xml")
+    return office_main_part(zr, job, "word/document.xml", "DOCX 中缺少正文部件 word/document.xml")
 
 
 def extract_docx(data: bytes, job: Job) -> Document:

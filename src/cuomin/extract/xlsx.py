@@ -19,15 +19,14 @@ from typing import IO, Any
 
 from ..model import Document, DocumentMeta, Location, Part, Segment
 from .limits import Job
-from .problems import ExtractionFailed
 from .xmlsafe import iterparse_xml, local_name, parse_xml
-from .zipparts import ZipReader
+from .zipparts import REL_NS, ZipReader, office_main_part
 
 __all__ = ["extract_xlsx", "iter_sheet_cells", "column_letters", "format_number", "XLSX_MEDIA_TYPE"]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_NS = REL_NS
 _R_IDS = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
     "{http://purl.oclc.org/ooxml/officeDocument/relationships}id",
@@ -208,16 +207,7 @@ def iter_sheet_cells(
 
 
 def _workbook_part(zr: ZipReader, job: Job) -> str:
-    if zr.has("_rels/.rels"):
-        root = parse_xml(zr.read("_rels/.rels", job.limits.max_xml_bytes), "_rels/.rels")
-        for rel in root.iter(_REL_NS + "Relationship"):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                target = str(rel.get("Target", "")).lstrip("/")
-                if zr.has(target):
-                    return target
-    if zr.has("xl/workbook.xml"):
-        return "xl/workbook.xml"
-    raise ExtractionFailed("FL002", "XLSX 中缺少工作簿部件 xl/workbook.xml")
+    return office_main_part(zr, job, "xl/workbook.xml", "XLSX 中缺少工作簿部件 xl/workbook.xml")
 
 
 def _sheets(zr: ZipReader, workbook: str, job: Job) -> tuple[list[tuple[str, str, bool]], bool]:

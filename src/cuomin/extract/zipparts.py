@@ -134,3 +134,24 @@ class ZipReader:
                     break
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+#: The namespace of OOXML package relationships (``_rels/*.rels``).
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def office_main_part(zr: ZipReader, job: Job, default: str, missing: str) -> str:
+    """The main part of an OOXML package (DOCX, XLSX): the target of the package's
+    ``officeDocument`` relationship, else ``default``; ``missing`` is the FL002 message."""
+    from .xmlsafe import parse_xml  # xmlsafe loads lxml: only OOXML files need it
+
+    if zr.has("_rels/.rels"):
+        root = parse_xml(zr.read("_rels/.rels", job.limits.max_xml_bytes), "_rels/.rels")
+        for rel in root.iter(REL_NS + "Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                target = str(rel.get("Target", "")).lstrip("/")
+                if zr.has(target):
+                    return target
+    if zr.has(default):
+        return default
+    raise ExtractionFailed("FL002", missing)
