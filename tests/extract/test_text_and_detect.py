@@ -148,3 +148,9 @@ def test_utf8_punctuation_is_not_read_as_gbk() -> None:
 
     assert decode_text("“X".encode()) == ("“X", "utf-8")
     assert decode_text("省".encode("gbk"))[1] == "gb18030"
+
+
+def test_gbk_that_is_also_valid_utf8_is_read_as_gbk() -> None:
+    from cuomin.extract.text import decode_text
+
+    assert decode_text("么".encode("gbk")) == ("么", "gb18030")  # C3 B4 is also UTF-8 for ô

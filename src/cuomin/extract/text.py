@@ -44,11 +44,11 @@ def looks_binary(text: str) -> bool:
 
 
 # What non-ASCII text in Chinese documents is made of: CJK characters, CJK and general
-# punctuation (“”…—), full-width forms, Latin-1 symbols (°, ×). GBK bytes that happen to
+# punctuation (“”…—), full-width forms, Latin-1 symbols (°, ×; not its letters). GBK bytes that happen to
 # be valid UTF-8 decode to IPA, Latin-extended, Greek or Cyrillic letters instead.
 _PLAUSIBLE_RE = re.compile(
     "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-    "\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u25a0-\u25ff\u00a0-\u00ff]"
+    "\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u25a0-\u25ff\u00a0-\u00bf\u00d7\u00f7]"
 )
 
 
