@@ -15,6 +15,7 @@ it stopped (the unfinished run is reused and what it already did is skipped).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -387,8 +388,7 @@ class Scanner:
         started = time.monotonic()
         pool = self.pool_factory(self._config(), self.settings.jobs)
         pipe = _Pipeline(self.ledger, ctx, self.settings, run, pool, self.progress)
-        status = "interrupted"
-        try:
+        with self._running(pool, pipe, run, source.close):
             self._feed(pipe, source.items(), source.site)
             pipe.drain()
             self._feed(pipe, source.orphans(lambda paths: self.ledger.linked_parts(source.site, paths, run.id)), source.site)
@@ -396,6 +396,16 @@ class Scanner:
             if source.exhaustive and self.settings.mark_missing:
                 pipe.counts["docs_missing"] = mark_missing(self.ledger, source.site, run.id)
             collect_texts(self.ledger)
+        return ScanSummary(run.id, source.site, run.resumed, time.monotonic() - started, pipe.counts)
+
+    @contextlib.contextmanager
+    def _running(self, pool: Any, pipe: _Pipeline, run: Any, *closers: Callable[[], None]) -> Iterator[None]:
+        """The life of one run: on failure or interruption save what finished; always close
+        the pool (cancelling unless the run completed), record the run's status, close the
+        source and end the progress display."""
+        status = "interrupted"
+        try:
+            yield
             status = "done"
         except BaseException:
             _save_finished(pipe)
@@ -403,9 +413,9 @@ class Scanner:
         finally:
             pool.close(cancel=status != "done")
             self.ledger.finish_run(run.id, status)
-            source.close()
+            for close in closers:
+                close()
             self.progress.finish()
-        return ScanSummary(run.id, source.site, run.resumed, time.monotonic() - started, pipe.counts)
 
     def _feed(self, pipe: _Pipeline, items: Iterable[SourceItem], site: str) -> None:
         for chunk in _chunks(items, _LOOKUP_BATCH):
@@ -427,8 +437,7 @@ class Scanner:
         started = time.monotonic()
         pool = self.pool_factory(self._config(), self.settings.jobs)
         pipe = _Pipeline(self.ledger, ctx, self.settings, run, pool, self.progress)
-        status = "interrupted"
-        try:
+        with self._running(pool, pipe, run):
             for states in self.ledger.iter_states(site):
                 for state in states:
                     if state.dict_fingerprint == ctx.fingerprint and state.profile == ctx.profile:
@@ -437,14 +446,6 @@ class Scanner:
                     pipe.feed_delta(state, rules_changed=state.profile != ctx.profile)
             pipe.drain()
             collect_texts(self.ledger)
-            status = "done"
-        except BaseException:
-            _save_finished(pipe)
-            raise
-        finally:
-            pool.close(cancel=status != "done")
-            self.ledger.finish_run(run.id, status)
-            self.progress.finish()
         return ScanSummary(run.id, site, run.resumed, time.monotonic() - started, pipe.counts)
 
 
