@@ -24,9 +24,18 @@ from .errors import (
     RuleError,
 )
 from .extract import load_document
-from .model import Category, Document, DocumentMeta, Finding, Location, Part, Segment, Severity
+from .model import (
+    Category,
+    Document,
+    DocumentMeta,
+    Finding,
+    Location,
+    Part,
+    Segment,
+    Severity,
+)
 from .normalize import Normalized, Normalizer, default_normalizer
-from .rules import Hit, Rule, RuleContext
+from .rules import DocumentContext, Hit, Rule, RuleContext
 
 __version__ = "0.1.0"
 
@@ -39,6 +48,7 @@ __all__ = [
     "DictionaryError",
     "DictionaryFormatError",
     "Document",
+    "DocumentContext",
     "DocumentMeta",
     "Entry",
     "Finding",

@@ -14,7 +14,7 @@ from .errors import ConfigError, RuleError
 from .filters import apply_segment_filters
 from .model import Document, DocumentMeta, Finding, Location, Segment, Severity
 from .normalize import Normalized, default_normalizer
-from .rules.base import Hit, Rule, RuleContext
+from .rules.base import DocumentContext, Hit, Rule, RuleContext
 from .rules.registry import discover_rules
 
 __all__ = ["Checker", "check_text", "parse_date"]
@@ -116,26 +116,32 @@ class Checker:
         return list(self.iter_findings(document, date=date))
 
     def iter_findings(self, document: Document, *, date: dt.date | str | None = None) -> Iterator[Finding]:
-        """Findings of a document as a stream: extraction problems first, then per segment."""
+        """Findings of a document: extraction problems first, then segment by segment (in
+        each segment, rule by rule in the checker's order)."""
         when = parse_date(date) or document.meta.date or dt.date.today()
         for problem in document.problems:
             if self._keep(problem.code):
                 yield problem
-        for index, segment, normalized, occurrences in self._prepare(document.segments):
-            yield from self._check_segment(document, index, segment, when, normalized, occurrences)
+        doc = self.context(document, date=when)
+        if not doc.contexts:
+            return
+        hits: dict[int, list[tuple[Rule, Hit]]] = {}
+        for rule in self.rules:
+            try:
+                for ctx, hit in rule.check_document(doc):
+                    hits.setdefault(ctx.index, []).append((rule, hit))
+            except RuleError:
+                raise
+            except Exception as exc:
+                raise RuleError(f"规则 {rule.code}（{rule.name}）检查时出错：{exc!r}") from exc
+        for ctx in doc.contexts:
+            mine = hits.get(ctx.index)
+            if mine or ctx.segment.suppressions:
+                yield from self._segment_findings(ctx, mine or [])
 
-    # -- internals --------------------------------------------------------------------------
-    def _keep(self, code: str) -> bool:
-        keep = self._kept.get(code)
-        if keep is None:
-            keep = (not self._select or _matches(code, self._select)) and not _matches(code, self._ignore)
-            self._kept[code] = keep  # a benign race: every thread computes the same value
-        return keep
-
-    def _prepare(
-        self, segments: Sequence[Segment]
-    ) -> Iterator[tuple[int, Segment, Normalized, list[tuple[int, int, int]]]]:
-        """Normalise and scan all segments of a document in one pass.
+    def context(self, document: Document, *, date: dt.date | str | None = None) -> DocumentContext:
+        """What the rules see of ``document``: every segment normalised and scanned by the
+        dictionary in one pass.
 
         The texts are joined with line breaks, which normalisation never removes and no key
         contains, so the joined result is the concatenation of the segments' own results;
@@ -143,12 +149,17 @@ class Checker:
         Per-segment calls would pay numpy's and the automaton's fixed costs hundreds of
         times for an HTML page or a DOCX file.
         """
-        live = [(i, s) for i, s in enumerate(segments) if s.text]
+        when = parse_date(date) or document.meta.date or dt.date.today()
+        live = [(i, s) for i, s in enumerate(document.segments) if s.text]
         if not live:
-            return
+            return DocumentContext(document, when, self.dictionary, (), "", (), self.normalizer.normalize(""), ())
         joined = "\n".join(s.text for _, s in live)
         whole = self.normalizer.normalize(joined)
+        whole_text = whole.text
         found = self.dictionary.scan(whole)
+        contexts: list[RuleContext] = []
+        starts: list[int] = []
+        n_starts: list[int] = []
         pos = 0
         k = 0
         for index, segment in live:
@@ -162,43 +173,44 @@ class Checker:
                 if s >= n_start:
                     mine.append((s - n_start, e - n_start, key))
                 k += 1
-            yield index, segment, Normalized(segment.text, codes, offsets), mine
+            normalized = Normalized(segment.text, codes, offsets, whole_text[n_start:n_end])
+            contexts.append(
+                RuleContext(
+                    segment=segment,
+                    index=index,
+                    document=document,
+                    normalized=normalized,
+                    date=when,
+                    dictionary=self.dictionary,
+                    occurrences=mine,
+                )
+            )
+            starts.append(start)
+            n_starts.append(n_start)
             pos = end + 1
+        return DocumentContext(document, when, self.dictionary, contexts, joined, starts, whole, n_starts)
 
-    def _check_segment(
-        self,
-        document: Document,
-        index: int,
-        segment: Segment,
-        when: dt.date,
-        normalized: Normalized,
-        occurrences: list[tuple[int, int, int]],
-    ) -> Iterator[Finding]:
-        ctx = RuleContext(
-            segment=segment,
-            index=index,
-            document=document,
-            normalized=normalized,
-            date=when,
-            dictionary=self.dictionary,
-            occurrences=occurrences,
-        )
+    # -- internals --------------------------------------------------------------------------
+    def _keep(self, code: str) -> bool:
+        keep = self._kept.get(code)
+        if keep is None:
+            keep = (not self._select or _matches(code, self._select)) and not _matches(code, self._ignore)
+            self._kept[code] = keep  # a benign race: every thread computes the same value
+        return keep
+
+    def _segment_findings(self, ctx: RuleContext, hits: list[tuple[Rule, Hit]]) -> Iterator[Finding]:
+        segment = ctx.segment
         lines: _Lines | None = None
         seen: set[tuple[str, int, int]] = set()
         found: list[Finding] = []
-        for rule in self.rules:
-            try:
-                hits = list(rule.check(ctx))
-            except Exception as exc:
-                raise RuleError(f"规则 {rule.code}（{rule.name}）检查时出错：{exc!r}") from exc
-            for hit in hits:
-                code = hit.code or rule.code
-                if not self._keep(code) or (code, hit.start, hit.end) in seen:
-                    continue
-                seen.add((code, hit.start, hit.end))
-                if lines is None:
-                    lines = _Lines(segment.text)
-                found.append(self._finding(rule, hit, code, segment, lines))
+        for rule, hit in hits:
+            code = hit.code or rule.code
+            if not self._keep(code) or (code, hit.start, hit.end) in seen:
+                continue
+            seen.add((code, hit.start, hit.end))
+            if lines is None:
+                lines = _Lines(segment.text)
+            found.append(self._finding(rule, hit, code, segment, lines))
         if found or segment.suppressions:
             for finding in apply_segment_filters(ctx, found):
                 if self._keep(finding.code):

@@ -217,11 +217,14 @@ class Normalized:
 
     __slots__ = ("original", "codes", "index", "_text")
 
-    def __init__(self, original: str, codes: _UInt32Array, index: _IntpArray | None) -> None:
+    def __init__(
+        self, original: str, codes: _UInt32Array, index: _IntpArray | None, text: str | None = None
+    ) -> None:
+        """``text``, when the caller already has it, must be the decoded ``codes``."""
         self.original = original
         self.codes = codes
         self.index = index
-        self._text: str | None = None
+        self._text = text
 
     @property
     def text(self) -> str:

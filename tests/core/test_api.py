@@ -9,7 +9,7 @@ import cuomin
 
 EXPECTED = {
     "Category", "Checker", "CompiledDictionary", "ConfigError", "CuominError", "DictionaryError",
-    "DictionaryFormatError", "Document", "DocumentMeta", "Entry", "Finding", "Hit", "InputError",
+    "DictionaryFormatError", "Document", "DocumentContext", "DocumentMeta", "Entry", "Finding", "Hit", "InputError",
     "Location", "Normalized", "Normalizer", "Part", "Rule", "RuleContext", "RuleError", "Segment",
     "Severity", "check_text", "default_normalizer", "load_dictionary", "load_document", "__version__",
 }  # fmt: skip

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cuomin.rules.formulations import _lists
+
 from .helpers import RuleRunner, matches
 
 
@@ -53,3 +60,12 @@ def test_three_confidences_depend_on_the_date(run: RuleRunner) -> None:
 def test_compounds_are_not_sets(run: RuleRunner) -> None:
     text = "两个意识形态领域，建成三个维护站，第四个意识，十四个自信心强的孩子，这是一个全面的方案。"
     assert run.text("FM002", text) == []
+
+
+_LIST_SPEC = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")
+
+
+@given(st.text(alphabet="甲乙丙、，a 　\n", max_size=40))
+def test_lists_are_found_as_the_pattern_finds_them(text: str) -> None:
+    """The 、-list finder (anchored on 、 for speed) finds what the plain pattern finds."""
+    assert list(_lists(text)) == [m.span() for m in _LIST_SPEC.finditer(text)]

@@ -6,6 +6,12 @@ the rule's options from configuration) and calls :meth:`Rule.check` once per seg
 rule reports :class:`Hit` spans in the segment's original text; the checker turns them into
 :class:`~cuomin.model.Finding` values with line, column, context and location.
 
+A rule that can only report where some text occurs says so with :attr:`Rule.trigger`, a
+pattern searched once over the whole document's normalised text: check() then runs only for
+the segments it matches in (most rules look for something rare, and most paragraphs have
+none of it). A rule that is cheaper over the whole document at once overrides
+:meth:`Rule.check_document` instead.
+
 A rule never prints, reads files or keeps state across documents. Rules are registered in
 the ``cuomin.rules`` entry-point group, the built-ins exactly like third-party ones::
 
@@ -15,17 +21,18 @@ the ``cuomin.rules`` entry-point group, the built-ins exactly like third-party o
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ..dictionary.compiled import CompiledDictionary
 from ..model import Category, Document, Segment, Severity
 from ..normalize import Normalized
 
-__all__ = ["Hit", "Rule", "RuleContext", "CODE_PATTERN"]
+__all__ = ["Hit", "Rule", "RuleContext", "DocumentContext", "CODE_PATTERN"]
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2}[0-9]{3}$")
 
@@ -80,6 +87,82 @@ class RuleContext:
         return segs[lo : self.index] + segs[self.index + 1 : self.index + 1 + after]
 
 
+class DocumentContext:
+    """Everything a rule may look at for one document: a :class:`RuleContext` per non-empty
+    segment, and the whole document's text, original and normalised, in which the
+    segments' own texts follow each other separated by one line break."""
+
+    __slots__ = ("document", "date", "dictionary", "contexts", "text", "normalized", "_starts", "_n_starts", "_matched")
+
+    def __init__(
+        self,
+        document: Document,
+        date: dt.date,
+        dictionary: CompiledDictionary | None,
+        contexts: Sequence[RuleContext],
+        text: str,
+        starts: Sequence[int],
+        normalized: Normalized,
+        normalized_starts: Sequence[int],
+    ) -> None:
+        self.document = document
+        self.date = date
+        self.dictionary = dictionary
+        self.contexts: tuple[RuleContext, ...] = tuple(contexts)
+        self.text = text
+        self.normalized = normalized
+        # where each context's text starts in ``text`` and in ``normalized_text``
+        self._starts: list[int] = list(starts)
+        self._n_starts: list[int] = list(normalized_starts)
+        self._matched: dict[tuple[re.Pattern[str], bool], list[int]] = {}
+
+    @property
+    def normalized_text(self) -> str:
+        return self.normalized.text
+
+    def start_of(self, position: int, *, normalized: bool = True) -> int:
+        """Where the context at ``position`` (in :attr:`contexts`) starts in
+        :attr:`normalized_text` (or in :attr:`text`)."""
+        return (self._n_starts if normalized else self._starts)[position]
+
+    def locate(self, offset: int, *, normalized: bool = True) -> tuple[RuleContext, int]:
+        """The context holding ``offset`` of :attr:`normalized_text` (or of :attr:`text`)
+        and the offset in that context's own text. A separating line break belongs to the
+        segment before it."""
+        if not self.contexts:
+            raise IndexError("document has no text")
+        starts = self._n_starts if normalized else self._starts
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        return self.contexts[i], offset - starts[i]
+
+    def matching(self, pattern: re.Pattern[str], *, normalized: bool = True) -> list[RuleContext]:
+        """The contexts, in order, whose normalised text (or original text) holds the start
+        of a match of ``pattern``: one search over the whole document, resumed at the next
+        segment after each hit, so a pattern found in every line costs one search per
+        segment at most. The answer is remembered, so rules that share a pattern (a cheap
+        gate such as "a group of seven digits") share the search."""
+        key = (pattern, normalized)
+        found = self._matched.get(key)
+        if found is None:
+            found = self._matched[key] = self._search(pattern, normalized)
+        return [self.contexts[i] for i in found]
+
+    def _search(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
+        text = self.normalized_text if normalized else self.text
+        starts = self._n_starts if normalized else self._starts
+        found: list[int] = []
+        pos = 0
+        while True:
+            m = pattern.search(text, pos)
+            if m is None:
+                return found
+            i = max(0, bisect.bisect_right(starts, m.start()) - 1)
+            found.append(i)
+            if i + 1 >= len(starts):
+                return found
+            pos = starts[i + 1]
+
+
 class Rule:
     """Base class of rules. Subclasses set the class attributes and implement check()."""
 
@@ -93,6 +176,14 @@ class Rule:
     #: The option keys this rule accepts in configuration (``[rules.CODE]``); any other key
     #: is a configuration error. ``cache_dir`` is always accepted: the checker passes it.
     option_names: ClassVar[tuple[str, ...]] = ()
+    #: A pattern that matches in a segment wherever this rule can report anything there. It
+    #: only needs to be necessary, not sufficient: check() runs for every segment it matches
+    #: in and for no other. None: every segment.
+    trigger: ClassVar[re.Pattern[str] | None] = None
+    #: What :attr:`trigger` is searched in: the segment's normalised text
+    #: (``ctx.normalized.text``: full-width forms and traditional characters folded, lower
+    #: case, spaces removed), or its original text (``ctx.text``), whichever the rule reads.
+    trigger_on: ClassVar[Literal["normalized", "original"]] = "normalized"
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options: dict[str, Any] = dict(options or {})
@@ -107,3 +198,18 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterable[Hit]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def check_document(self, doc: DocumentContext) -> Iterable[tuple[RuleContext, Hit]]:
+        """Hits of the whole document, each with its segment's context. By default check()
+        on every segment that :attr:`trigger` matches in (every segment without one). A rule
+        that overrides this must report exactly what this default would."""
+        if self.trigger is None:
+            return self.check_contexts(doc.contexts)
+        return self.check_contexts(doc.matching(self.trigger, normalized=self.trigger_on == "normalized"))
+
+    def check_contexts(self, contexts: Iterable[RuleContext]) -> Iterator[tuple[RuleContext, Hit]]:
+        """check() on each of ``contexts``: for a check_document() that picks segments by
+        something known only at run time (a pattern built from options or data files)."""
+        for ctx in contexts:
+            for hit in self.check(ctx):
+                yield ctx, hit

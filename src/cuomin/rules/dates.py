@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Final
 
 from ..model import Category, Part, Severity
 from ._support import fold_ascii, line_bounds, sentence_bounds
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["ImpossibleDateRule", "IssueDateRule", "FutureDateRule", "find_dates", "FoundDate", "chinese_number"]
 
@@ -64,8 +65,13 @@ class FoundDate:
             return None
 
 
-_ARABIC_RE: Final = re.compile(r"(?:((?:1[89]|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!\d)")
-_ISO_RE: Final = re.compile(r"((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+#: Spaces a date may hold between its parts: never a line break (a date does not span two
+#: lines), and every one of them is removed in normalised text.
+_SP: Final = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+_ARABIC_RE: Final = re.compile(
+    rf"(?:((?:1[89]|20)\d\d){_SP}年{_SP})?(\d{{1,2}}){_SP}月{_SP}(\d{{1,2}}){_SP}[日号](?!\d)", re.ASCII
+)
+_ISO_RE: Final = re.compile(r"((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])", re.ASCII)
 _ISO_HINT_RE: Final = re.compile(r"\d[-/.]\d")
 _CHINESE_RE: Final = re.compile(rf"(?:([{_CN}]{{4}})年)?([一二三四五六七八九十]{{1,3}})月([一二三四五六七八九十]{{1,3}})日")
 
@@ -128,6 +134,30 @@ def _impossible(d: FoundDate) -> str | None:
     return None
 
 
+#: Where an impossible date can be, in normalised text (digits half-width, no spaces). Each
+#: pattern starts with a literal, which a search skips to fast: after 月, an Arabic day of 0
+#: or from 29 on, a day after an Arabic month of 0 or from 13 on, or a day in Chinese
+#: numerals (rare in running text); or an ISO-like date (checked by the rule).
+_IMPOSSIBLE_TRIGGERS: Final = (
+    re.compile(
+        r"月(?:(?:0{1,2}|29|[3-9]\d)[日号]"
+        r"|(?:(?<=0月)(?<![1-9]0月)|(?<=1[3-9]月)|(?<=[2-9]\d月))\d{1,2}[日号]"
+        r"|[一二三四五六七八九十]{1,3}日)"
+    ),
+    re.compile(r"19\d\d([-/.])\d{1,2}\1\d{1,2}"),
+    re.compile(r"20\d\d([-/.])\d{1,2}\1\d{1,2}"),
+)
+
+
+def _matching_any(doc: DocumentContext, patterns: tuple[re.Pattern[str], ...]) -> list[RuleContext]:
+    """The contexts any of ``patterns`` matches in (normalised text), in order."""
+    seen: dict[int, RuleContext] = {}
+    for pattern in patterns:
+        for ctx in doc.matching(pattern):
+            seen[ctx.index] = ctx
+    return [seen[i] for i in sorted(seen)]
+
+
 class ImpossibleDateRule(Rule):
     code = "DT001"
     name = "impossible-date"
@@ -135,6 +165,8 @@ class ImpossibleDateRule(Rule):
     severity = Severity.ERROR
     description = "不存在的日期，如 2023年2月30日、4月31日、13月5日"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(_matching_any(doc, _IMPOSSIBLE_TRIGGERS))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)
@@ -153,7 +185,7 @@ def _in_range_phrase(text: str, d: FoundDate) -> bool:
     return d.start > 0 and text[d.start - 1] == "第"
 
 
-_ISSUE_RE: Final = re.compile(r"(日)\s*印\s*发")
+_ISSUE_RE: Final = re.compile(rf"(日){_SP}印{_SP}发")
 _SIGNED_LABEL_RE: Final = re.compile(r"成文日期\s*[:：]\s*")
 _DATE_ONLY_LINE_RE: Final = re.compile(r"^[\s（(]*$|^[\s）)]*$")
 
@@ -188,7 +220,8 @@ class IssueDateRule(Rule):
     category = Category.DATE
     severity = Severity.ERROR
     description = "版记中的印发日期早于成文日期"
-
+    trigger = _ISSUE_RE
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if "印" not in ctx.text:
@@ -238,6 +271,25 @@ _FUTURE_RE: Final = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _later_years(year: int) -> tuple[re.Pattern[str], ...]:
+    """Years from ``year`` to 2099 in Arabic numerals (half-width, as in normalised text),
+    or a year in Chinese numerals (〇○零): what the fast path of
+    :meth:`FutureDateRule.check` looks for. Each pattern starts with a literal."""
+    zeros = (re.compile("〇"), re.compile("○"), re.compile("零"))
+    year = max(year, 1900)
+    if year > 2099:
+        return zeros
+    century, decade, unit = year // 100, year // 10 % 10, year % 10
+    parts = [f"{decade}[{unit}-9]"]
+    if decade < 9:
+        parts.append(f"[{decade + 1}-9]\\d")
+    found = [re.compile(f"{century}(?:{'|'.join(parts)})")]
+    if century == 19:
+        found.append(re.compile("20\\d\\d"))
+    return (*found, *zeros)
+
+
 class FutureDateRule(Rule):
     code = "DT003"
     name = "past-event-after-date"
@@ -245,6 +297,9 @@ class FutureDateRule(Rule):
     severity = Severity.WARNING
     description = "文中以过去时叙述的日期晚于文档发布日期（可能是发稿日期有误或被伪造）"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        # Only segments with a year after the document's, or a year in Chinese numerals.
+        return self.check_contexts(_matching_any(doc, _later_years(doc.date.year)))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)

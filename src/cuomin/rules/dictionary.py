@@ -15,7 +15,7 @@ from ..dictionary.records import Entry
 from ..filters.boundary import BoundaryChecker
 from ..filters.validity import flagged_on, historical_mention
 from ..model import Category, Severity
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["DictionaryRule", "CODE_BY_CATEGORY"]
 
@@ -55,6 +55,10 @@ class DictionaryRule(Rule):
     @property
     def boundary_checker(self) -> BoundaryChecker:
         return self._boundary
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        # Segments without a dictionary key in them have nothing to report.
+        return self.check_contexts(c for c in doc.contexts if c.occurrences is None or c.occurrences)
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         d = ctx.dictionary

@@ -21,7 +21,7 @@ from .base import Hit, Rule, RuleContext
 __all__ = ["DocNumberBracketRule", "UnbalancedPairRule", "DoubledPunctuationRule", "HalfWidthPunctuationRule"]
 
 _DOCNO_RE: Final = re.compile(
-    r"(?<=[\u4e00-\u9fff])([\[【(（［〔﹝〖])\s*((?:19|20)\d\d)\s*([\]】)）］〕﹞〗])\s*(第?\s*\d{1,5}\s*号)"
+    r"([\[【(（［〔﹝〖])(?<=[\u4e00-\u9fff].)\s*((?:19|20)\d\d)\s*([\]】)）］〕﹞〗])\s*(第?\s*\d{1,5}\s*号)"
 )
 
 
@@ -34,7 +34,8 @@ class DocNumberBracketRule(Rule):
     category = Category.FORMAT
     severity = Severity.ERROR
     description = "发文字号的年份应使用六角括号〔〕，如 国办发〔2017〕47号（GB/T 9704-2012）"
-
+    trigger = re.compile("号")
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -105,7 +106,8 @@ class UnbalancedPairRule(Rule):
     category = Category.FORMAT
     severity = Severity.WARNING
     description = "引号、书名号、括号在段内不配对"
-
+    trigger = _PAIR_RE
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -166,7 +168,8 @@ class DoubledPunctuationRule(Rule):
     category = Category.FORMAT
     severity = Severity.WARNING
     description = "标点重复或连用，如“。。”“，，”“，。”"
-
+    trigger = re.compile(r"[。，、；：？！]\s*[。，、；：？！]")
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not _prose(ctx):
@@ -176,7 +179,7 @@ class DoubledPunctuationRule(Rule):
             yield Hit(m.start(), m.end(), (chars[-1] if chars[0] in "，、；：" else chars[0],), f"标点“{chars}”重复或连用，只保留一个。")
 
 
-_HALF_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff])([,;:?!])(?=[\u4e00-\u9fff])")
+_HALF_RE: Final = re.compile(r"([,;:?!])(?<=[\u4e00-\u9fff].)(?=[\u4e00-\u9fff])")
 _FULL: Final = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
@@ -186,7 +189,8 @@ class HalfWidthPunctuationRule(Rule):
     category = Category.FORMAT
     severity = Severity.WARNING
     description = "中文句子中使用了半角标点（, ; : ? !），应使用全角标点"
-
+    trigger = _HALF_RE
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not _prose(ctx):

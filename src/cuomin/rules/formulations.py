@@ -24,7 +24,7 @@ from typing import Any, Final
 from ..data import read_toml
 from ..errors import RuleError
 from ..model import Category, Severity
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["FormulationSetRule", "InventedSetRule", "FormulationSet", "load_sets"]
 
@@ -82,6 +82,8 @@ class _Tables:
     pairs: tuple[_Pair, ...]
     counts: dict[str, _Count]
     keywords: re.Pattern[str]  # any member or stem: lists without one are skipped
+    trigger: re.Pattern[str]  # a keyword or the second item of a pair: where FM001 can report
+    set_words: tuple[re.Pattern[str], ...]  # per set: any of its members and stems
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,13 +115,47 @@ def load_sets() -> _Tables:
             )
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"规则数据文件 cuomin/data/formulations.toml 有误：{exc!r}") from None
-    words = {m for fset in sets for alts in fset.members for m in alts}
-    words |= {m[: -len(f.suffix)] for f in sets if f.suffix for alts in f.members for m in alts if m.endswith(f.suffix)}
+    per_set = [
+        {m for alts in f.members for m in alts}
+        | {m[: -len(f.suffix)] for alts in f.members for m in alts if f.suffix and m.endswith(f.suffix)}
+        for f in sets
+    ]
+    set_words = tuple(re.compile("|".join(re.escape(w) for w in sorted(ws))) for ws in per_set)
+    words = {w for ws in per_set for w in ws}
     keywords = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return _Tables(sets, pairs, counts, keywords)
+    trigger = re.compile(keywords.pattern + "".join("|" + re.escape(p.second) for p in pairs))
+    return _Tables(sets, pairs, counts, keywords, trigger, set_words)
 
 
-_LIST_RE: Final = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")  # starts only at a run start: linear
+_TAIL_RE: Final = re.compile(r"(?:、[\u4e00-\u9fff]+)+")
+_CJK_RUN_RE: Final = re.compile(r"[\u4e00-\u9fff]*")
+
+
+def _lists(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of 、-lists: a maximal run of CJK characters followed by one or more 、 and a
+    run. Found from each 、 (a search that starts with a literal); the run before it is
+    measured in the reversed text."""
+    rev: str | None = None
+    n = len(text)
+    pos = 0
+    while True:
+        m = _TAIL_RE.search(text, pos)
+        if m is None:
+            return
+        i = m.start()
+        if i == 0 or not "\u4e00" <= text[i - 1] <= "\u9fff":
+            pos = i + 1  # no run before this 、: a list may start inside the tail
+            continue
+        if rev is None:
+            rev = text[::-1]
+        head = _CJK_RUN_RE.match(rev, n - i)
+        assert head is not None  # ``*`` always matches
+        start = i - (head.end() - head.start())
+        if start < pos:
+            pos = i + 1  # the run before it belongs to the previous list
+            continue
+        yield start, m.end()
+        pos = m.end()
 _AND_RE: Final = re.compile(r"(?<=.{2})(?:和|及|以及|与)(?=.{2})")
 _NAME_GAP: Final = 14
 
@@ -148,16 +184,22 @@ class FormulationSetRule(Rule):
     severity = Severity.CRITICAL
     description = "固定表述（四个意识、四个自信、五位一体、四个全面、新发展理念、两个维护、两个确立）的成员或顺序错误"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(doc.matching(load_sets().trigger))
+
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         tables = load_sets()
         text = ctx.normalized.text
         if "、" in text:
-            for m in _LIST_RE.finditer(text):
-                if tables.keywords.search(m.group(0)) is None:
+            for start, end in _lists(text):
+                listed = text[start:end]
+                if tables.keywords.search(listed) is None:
                     continue
-                pieces = _pieces(m.group(0), m.start())
-                for fset in tables.sets:
+                pieces = _pieces(listed, start)
+                for fset, words in zip(tables.sets, tables.set_words):
+                    if words.search(listed) is None:
+                        continue  # no member or stem of this set: nothing it could report
                     hit = self._check_list(ctx, text, fset, pieces)
                     if hit is not None:
                         yield hit
@@ -227,6 +269,26 @@ class FormulationSetRule(Rule):
 _COUNT_RE: Final = re.compile(
     r"(?P<q1>[“\"‘「]?)(?P<n>两|二|三|四|五|六|七|八|九|十)个(?P<q2>[“\"‘「]?)(?P<word>意识|自信|维护|确立|全面)(?P<q3>[”\"’」]?)"
 )
+#: What follows the numeral in every _COUNT_RE match: a search that starts with a literal.
+_COUNT_CORE: Final = re.compile(r"个[“\"‘「]?(?:意识|自信|维护|确立|全面)")
+
+
+def _count_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``_COUNT_RE.finditer(text)`` finds, found from each 个 instead of trying the
+    pattern at every position (a match starts one or two characters before its 个)."""
+    last_end = 0
+    for core in _COUNT_CORE.finditer(text):
+        p = core.start()
+        for s in (p - 2, p - 1):
+            if s < last_end:
+                continue
+            m = _COUNT_RE.match(text, s)
+            if m is not None and m.start("n") == p - 1:
+                yield m
+                last_end = m.end()
+                break
+
+
 _NUMBERS: Final = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FOLLOW_OK: Final = frozenset("的和与及、，。；：！？,.;:!?）)」』”\"'’ \n\r\t")
 _NUMERALS: Final = frozenset("一二三四五六七八九十两百千万几第每")
@@ -238,14 +300,14 @@ class InventedSetRule(Rule):
     category = Category.FORMULATION
     severity = Severity.CRITICAL
     description = "杜撰或过时的提法，如“四个维护”“三个确立”“五个自信”（2016年7月以后的“三个自信”为过时）"
-
+    trigger = _COUNT_CORE
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text
         if "个" not in text:
             return
         counts = load_sets().counts
-        for m in _COUNT_RE.finditer(text):
+        for m in _count_matches(text):
             spec = counts.get(m.group("word"))
             if spec is None:
                 continue

@@ -23,7 +23,7 @@ import functools
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from ..data import read_toml
 from ..model import Category, Document, Part, Severity
 from ._support import option_strings
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["HiddenLinkRule", "HiddenTextRule", "ExternalLinkRule", "SpamWordRule", "classify_link", "site_of"]
 
@@ -144,6 +144,21 @@ def _spam() -> _Spam:
     return _Spam(strong, weak, alternation(strong), alternation(strong + weak))
 
 
+def _link_owner(doc: DocumentContext, text: str, hidden: bool) -> tuple[RuleContext, tuple[int, int]]:
+    """The segment that reports a link and where (what :func:`_link_span` says of each
+    segment, asked once for the whole document)."""
+    label = text.strip()
+    if label:
+        contexts: Iterable[RuleContext] = doc.contexts
+        if hidden:
+            contexts = sorted(doc.contexts, key=lambda c: 0 if _part(c.segment) is Part.HIDDEN else 1)
+        for ctx in contexts:
+            pos = ctx.text.find(label)
+            if pos != -1:
+                return ctx, (pos, pos + len(label))
+    return doc.contexts[0], (0, 0)
+
+
 def _link_span(ctx: RuleContext, text: str, hidden: bool) -> tuple[int, int] | None:
     """Where this segment reports a link: its text, if this is the first segment holding it
     (hidden segments first for hidden links); an empty span on the first non-empty segment
@@ -197,6 +212,22 @@ class _LinkRule(Rule):
             if span is None:
                 continue
             yield self._hit(span, href, text, kind)
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        """Each link once: find the segment that reports it, instead of asking every segment
+        about every link."""
+        links = doc.document.links
+        if not links or not doc.contexts:
+            return
+        allow = _allow_list(self, doc.document)
+        for href, text, hidden in links:
+            if hidden is not self.hidden_links:
+                continue
+            kind = classify_link(href, allow)
+            if kind is None or (kind == "external" and not hidden and not text.strip()):
+                continue
+            ctx, span = _link_owner(doc, text, hidden)
+            yield ctx, self._hit(span, href, text, kind)
 
     def _hit(self, span: tuple[int, int], href: str, text: str, kind: str) -> Hit:  # pragma: no cover
         raise NotImplementedError
@@ -258,6 +289,9 @@ class HiddenTextRule(Rule):
     severity = Severity.WARNING
     description = "隐藏元素中的文字：含赌博、色情等垃圾词时为严重，页面可见部分没有的其他较长隐藏文字为提醒"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(c for c in doc.contexts if _part(c.segment) is Part.HIDDEN)
+
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if _part(ctx.segment) is not Part.HIDDEN:
@@ -317,6 +351,16 @@ class SpamWordRule(Rule):
     category = Category.LINK
     severity = Severity.CRITICAL
     description = "标题、meta 关键词和描述、链接文字中的赌博、色情等垃圾词（网页被篡改的特征）"
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        # Titles, meta and link texts; elsewhere only segments holding a spam link's label.
+        labels = _spam_labels(doc.document.links)
+        return self.check_contexts(
+            c
+            for c in doc.contexts
+            if _part(c.segment) in _SPAM_PARTS
+            or (labels and _part(c.segment) is not Part.HIDDEN and any(lb in c.text for lb in labels))
+        )
 
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

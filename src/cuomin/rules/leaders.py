@@ -22,7 +22,7 @@ from ..data import read_toml
 from ..errors import RuleError
 from ..model import Category, Severity
 from ._support import sentence_bounds
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["PostNameRule", "StandingCommitteeOrderRule", "LeaderTable", "leader_table"]
 
@@ -134,6 +134,9 @@ class PostNameRule(Rule):
     severity = Severity.CRITICAL
     description = "“职务+姓名”与文档日期时的任职不符，如2024年文中的“国务院总理李克强”"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(doc.matching(leader_table().alias_re))
+
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         table = leader_table()
@@ -180,6 +183,12 @@ class StandingCommitteeOrderRule(Rule):
     severity = Severity.CRITICAL
     description = "同时列出中央政治局常委时，排序与文档日期时的常委会排名不一致"
 
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        committee = leader_table().committee_on(doc.date)
+        if committee is None:
+            return iter(())
+        return self.check_contexts(doc.matching(_any_of(committee.members)))
+
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         table = leader_table()
@@ -222,6 +231,11 @@ class StandingCommitteeOrderRule(Rule):
             (right,),
             f"同时列出中央政治局常委时应按排名：{'、'.join(committee.members)}（{committee.name}）。此处顺序有误。",
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _find_all(text: str, word: str) -> Iterator[int]:

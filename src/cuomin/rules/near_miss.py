@@ -43,7 +43,7 @@ from ..errors import RuleError
 from ..filters.boundary import BoundaryChecker
 from ..model import Category, Severity
 from ._support import option_strings, sentence_bounds
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["NearMissRule", "ProtectedTerm", "homophones", "similar_shapes"]
 
@@ -271,6 +271,16 @@ def _boundary_checker(cache_dir: str | None) -> BoundaryChecker:
     return BoundaryChecker(cache_dir)
 
 
+def _add_spans(found: list[tuple[int, int, list[_Variant]]], auto: _Automaton, key_start: int, vi: int) -> None:
+    """The variants of one key found at ``key_start``, grouped by the span they cover."""
+    by_span: dict[tuple[int, int], list[_Variant]] = {}
+    for v in auto.variants[vi]:
+        span = (key_start + v.offset, key_start + v.offset + v.length)
+        by_span.setdefault(span, []).append(v)
+    for (start, stop), vs in by_span.items():
+        found.append((start, stop, vs))
+
+
 class NearMissRule(Rule):
     code = "NM001"
     name = "near-miss"
@@ -295,22 +305,38 @@ class NearMissRule(Rule):
         self._boundary = _boundary_checker(str(cache) if cache else None)
         self._automaton: _Automaton | None = None
 
-    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+    def _auto(self) -> _Automaton:
         auto = self._automaton
         if auto is None:
             with _build_lock:  # built once, at first use (never at import)
                 auto = self._automaton = _automaton_for(self._extra)
-        text = ctx.normalized.text
+        return auto
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        auto = self._auto()
         found: list[tuple[int, int, list[_Variant]]] = []
         for key_start, _, vi in auto.scan(ctx.normalized.codes):
-            by_span: dict[tuple[int, int], list[_Variant]] = {}
-            for v in auto.variants[vi]:
-                span = (key_start + v.offset, key_start + v.offset + v.length)
-                by_span.setdefault(span, []).append(v)
-            for (start, stop), vs in by_span.items():
-                found.append((start, stop, vs))
+            _add_spans(found, auto, key_start, vi)
+        return self._accept(ctx, auto, found)
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        """One automaton scan over the whole document (keys never hold a line break, so
+        none spans two segments); the variants found are then judged segment by segment."""
+        auto = self._auto()
+        by_segment: dict[int, tuple[RuleContext, list[tuple[int, int, list[_Variant]]]]] = {}
+        for key_start, _, vi in auto.scan(doc.normalized.codes):
+            ctx, local = doc.locate(key_start)
+            _add_spans(by_segment.setdefault(ctx.index, (ctx, []))[1], auto, local, vi)
+        for ctx, found in by_segment.values():
+            for hit in self._accept(ctx, auto, found):
+                yield ctx, hit
+
+    def _accept(
+        self, ctx: RuleContext, auto: _Automaton, found: list[tuple[int, int, list[_Variant]]]
+    ) -> Iterator[Hit]:
         if not found:
             return
+        text = ctx.normalized.text
         # Longest first; a variant inside an accepted longer one is dropped.
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         accepted: list[tuple[int, int]] = []

@@ -143,6 +143,11 @@ def _personal_context(text: str, start: int, end: int) -> Severity | None:
     return None
 
 
+#: What every number these rules look for holds (ID, mobile, card and landline numbers):
+#: seven digits with at most one separator among them. One search of the document, shared by
+#: PI001–PI004, picks the segments they check.
+_DIGIT_GROUP: Final = re.compile(r"\d\d\d(?:[-－ )）]\s?)?\d\d\d\d")
+
 _ID_RE: Final = re.compile(r"(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _ASCII_LETTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ID_WORDS: Final = ("身份证", "身份号", "证件号", "公民身份", "证号", "身份信息")
@@ -154,7 +159,8 @@ class IdNumberRule(Rule):
     category = Category.PRIVACY
     severity = Severity.CRITICAL
     description = "未脱敏的居民身份证号码（校验位和出生日期有效的18位号码，或带“身份证”字样的15位旧号码）"
-
+    trigger = _DIGIT_GROUP
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -210,7 +216,8 @@ class MobileNumberRule(Rule):
     category = Category.PRIVACY
     severity = Severity.CRITICAL
     description = "未脱敏的手机号码（11位，1[3-9] 开头且号段有效，不在更长的数字串中）"
-
+    trigger = _DIGIT_GROUP
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -244,7 +251,8 @@ class BankCardRule(Rule):
     category = Category.PRIVACY
     severity = Severity.CRITICAL
     description = "未脱敏的银行卡号（16～19位，通过 Luhn 校验，附近有“银行卡”“卡号”等字样）"
-
+    trigger = _DIGIT_GROUP
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -280,7 +288,8 @@ class LandlineRule(Rule):
     category = Category.PRIVACY
     severity = Severity.CRITICAL
     description = "个人语境中的固定电话号码（如“本人”“家庭住址”附近；单位热线、办公电话不报）"
-
+    trigger = _DIGIT_GROUP
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = _folded(ctx)
@@ -314,7 +323,7 @@ class EmailRule(Rule):
     category = Category.PRIVACY
     severity = Severity.CRITICAL
     description = "个人语境中的电子邮箱（如“本人”“家庭住址”附近；单位公开邮箱不报）"
-
+    trigger = re.compile("@")  # ＠ is folded to @ in normalised text
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)

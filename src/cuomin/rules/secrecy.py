@@ -59,7 +59,8 @@ class ClassificationMarkRule(Rule):
     category = Category.SECRECY
     severity = Severity.CRITICAL
     description = "密级标识（绝密、机密、秘密★1年、密级：机密），位于文件或附件开头时最严重"
-
+    trigger = re.compile("密")
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text
@@ -89,7 +90,8 @@ class InternalMarkRule(Rule):
     category = Category.SECRECY
     severity = Severity.CRITICAL
     description = "内部资料、内部文件、注意保存、注意保密、不得外传等独立出现的内部标识"
-
+    trigger = _INTERNAL_RE
+    trigger_on = "original"
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text

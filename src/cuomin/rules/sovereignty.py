@@ -48,7 +48,7 @@ class RepublicOfChinaRule(Rule):
     category = Category.SOVEREIGNTY
     severity = Severity.CRITICAL
     description = "引号外使用“中华民国”或1949年以后的“民国”纪年（叙述1912—1949年历史除外）"
-
+    trigger = re.compile("民国")
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text
@@ -99,7 +99,7 @@ class TaiwanTitleRule(Rule):
     category = Category.SOVEREIGNTY
     severity = Severity.CRITICAL
     description = "“台湾”与“总统”“政府”“国家”连用（应为台湾地区领导人、台湾当局、台湾地区）"
-
+    trigger = re.compile("台湾")
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text
@@ -148,7 +148,7 @@ class RegionAsCountryRule(Rule):
     category = Category.SOVEREIGNTY
     severity = Severity.CRITICAL
     description = "把台湾、香港、澳门与外国并列称为“国家”（应为“国家和地区”）"
-
+    trigger = re.compile("台湾|香港|澳门")
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..model import Category, Severity
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["SuppressionRule", "SUPPRESS_ALL", "PREFIX_PATTERN"]
 
@@ -54,6 +54,9 @@ class SuppressionRule(Rule):
 
             self._known = tuple(c for cls in discover_rules().values() for c in cls.codes())
         return self._known
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(c for c in doc.contexts if c.segment.suppressions)
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not ctx.segment.suppressions:

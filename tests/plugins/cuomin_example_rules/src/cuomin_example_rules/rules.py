@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cuomin import Category, Hit, Rule, RuleContext, Severity
+from cuomin import Category, DocumentContext, Hit, Rule, RuleContext, Severity
 
 __all__ = ["UnitAbbreviationRule"]
 
@@ -39,6 +39,11 @@ class UnitAbbreviationRule(Rule):
             raise ValueError("abbreviations 应为“简称 = 全称”的表")
         self._table = dict(table)
         self._pattern = re.compile("|".join(re.escape(k) for k in sorted(self._table, key=len, reverse=True)))
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        # Only segments that hold an abbreviation: one search over the whole document. (A
+        # fixed pattern would be the class attribute ``trigger``; this one comes from options.)
+        return self.check_contexts(doc.matching(self._pattern))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         # Match on the normalised text (traditional characters, spaces inside the word),
