@@ -19,7 +19,16 @@ from typing import Any
 from ..errors import InputError
 from ..extract import load_document
 from ..extract.problems import make_problem
-from ..model import Category, Document, DocumentMeta, Finding, Location, Part, Segment, Severity
+from ..model import (
+    Category,
+    Document,
+    DocumentMeta,
+    Finding,
+    Location,
+    Part,
+    Segment,
+    Severity,
+)
 from ..normalize import default_normalizer
 from .items import CODE_ATTACHMENT_FETCH, SourceItem, problem
 from .metadata import MetaRules

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-
 __all__ = ["Link", "page_links", "is_attachment", "is_page", "ATTACHMENT_SUFFIXES", "PAGE_SUFFIXES", "file_name"]
 
 #: Files that an article links to as attachments (附件).

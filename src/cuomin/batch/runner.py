@@ -27,11 +27,19 @@ from typing import Any, Final
 from ..errors import CuominError
 from .context import CheckContext, ScanSettings
 from .delta import DictDelta
-from .signature import may_contain
 from .items import SourceItem
-from .ledger import DocState, DocUpdate, Ledger, RunInfo, collect_texts, mark_missing, write_batch
+from .ledger import (
+    DocState,
+    DocUpdate,
+    Ledger,
+    RunInfo,
+    collect_texts,
+    mark_missing,
+    write_batch,
+)
 from .pool import WorkerPool
 from .progress import Progress
+from .signature import may_contain
 from .sources.base import Source
 from .worker import Checked, CheckJob, Extracted, WorkerConfig, check_many, extract_many
 

@@ -9,7 +9,13 @@ import sys
 from typing import Any
 
 from ..batch import DEFAULT_LEDGER, Ledger
-from ..batch.review import REVIEW_LABELS, finding_status, import_reviews, list_findings, mark
+from ..batch.review import (
+    REVIEW_LABELS,
+    finding_status,
+    import_reviews,
+    list_findings,
+    mark,
+)
 
 __all__ = ["add_parser", "run"]
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..batch import DEFAULT_LEDGER, Ledger, Progress, ScanSettings, Scanner, ScanSummary
+from ..batch import DEFAULT_LEDGER, Ledger, Progress, Scanner, ScanSettings, ScanSummary
 from ..batch.config import ScanConfig, load_config
 from ..batch.pool import default_jobs
 from ..batch.sources import CrawlSource, Source, SqlSource, TreeSource, WarcSource

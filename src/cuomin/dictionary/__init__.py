@@ -1,6 +1,13 @@
 """Dictionary layers: format, inheritance, compilation and cache."""
 
-from .compiled import CompiledDictionary, KeyInfo, LayerInfo, compile_stack, default_cache_dir, load_dictionary
+from .compiled import (
+    CompiledDictionary,
+    KeyInfo,
+    LayerInfo,
+    compile_stack,
+    default_cache_dir,
+    load_dictionary,
+)
 from .layers import LayerManifest, Level, bundled_layer_dir, resolve_stack
 from .merge import MergedStack, Retraction, merge_layers
 from .records import COLUMNS, Action, Change, Entry, Record, read_records

@@ -12,9 +12,9 @@ characters are found first among a node's children.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
-import dataclasses
 import logging
 import marshal
 import math

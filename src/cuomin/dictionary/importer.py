@@ -26,7 +26,14 @@ from ..model import Category, Severity
 from ..normalize import default_normalizer
 from .layers import MANIFEST_NAME, Level, read_manifest, resolve_stack
 from .merge import merge_layers
-from .records import COLUMNS, Action, decode_table_bytes, header_columns, read_records_lenient, record_from_cells
+from .records import (
+    COLUMNS,
+    Action,
+    decode_table_bytes,
+    header_columns,
+    read_records_lenient,
+    record_from_cells,
+)
 
 __all__ = ["ImportIssue", "ImportReport", "import_words", "IMPORT_TABLE", "DEFAULT_SEVERITY"]
 

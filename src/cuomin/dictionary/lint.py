@@ -23,7 +23,12 @@ from typing import Final
 from ..errors import DictionaryError, DictionaryFormatError
 from ..model import Category
 from ..normalize import Normalizer, default_normalizer
-from .collisions import DEFAULT_MIN_FREQ, find_collisions, find_straddles, jieba_word_list
+from .collisions import (
+    DEFAULT_MIN_FREQ,
+    find_collisions,
+    find_straddles,
+    jieba_word_list,
+)
 from .compiled import load_dictionary
 from .examples import entry_indexes, run_examples, selected_layers
 from .layers import LayerManifest, resolve_stack

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-
 from ..model import Document, DocumentMeta, Location, Part, Segment
 from .limits import Job
 from .problems import ExtractionFailed

@@ -149,15 +149,6 @@ _IMPOSSIBLE_TRIGGERS: Final = (
 )
 
 
-def _matching_any(doc: DocumentContext, patterns: tuple[re.Pattern[str], ...]) -> list[RuleContext]:
-    """The contexts any of ``patterns`` matches in (normalised text), in order."""
-    seen: dict[int, RuleContext] = {}
-    for pattern in patterns:
-        for ctx in doc.matching(pattern):
-            seen[ctx.index] = ctx
-    return [seen[i] for i in sorted(seen)]
-
-
 class ImpossibleDateRule(Rule):
     code = "DT001"
     name = "impossible-date"
@@ -166,7 +157,7 @@ class ImpossibleDateRule(Rule):
     description = "不存在的日期，如 2023年2月30日、4月31日、13月5日"
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
-        return self.check_contexts(_matching_any(doc, _IMPOSSIBLE_TRIGGERS))
+        return self.check_contexts(doc.matching_any(_IMPOSSIBLE_TRIGGERS))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)
@@ -299,7 +290,7 @@ class FutureDateRule(Rule):
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
         # Only segments with a year after the document's, or a year in Chinese numerals.
-        return self.check_contexts(_matching_any(doc, _later_years(doc.date.year)))
+        return self.check_contexts(doc.matching_any(_later_years(doc.date.year)))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = fold_ascii(ctx.text)

@@ -127,7 +127,7 @@ def load_sets() -> _Tables:
     return _Tables(sets, pairs, counts, keywords, trigger, set_words)
 
 
-_TAIL_RE: Final = re.compile(r"(?:、[\u4e00-\u9fff]+)+")
+_TAIL_RE: Final = re.compile(r"、[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)*")  # literal first: fast search
 _CJK_RUN_RE: Final = re.compile(r"[\u4e00-\u9fff]*")
 
 

@@ -21,7 +21,7 @@ from typing import Final
 from ..data import read_toml
 from ..errors import RuleError
 from ..model import Category, Severity
-from ._support import sentence_bounds
+from ._support import literal_patterns, sentence_bounds
 from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["PostNameRule", "StandingCommitteeOrderRule", "LeaderTable", "leader_table"]
@@ -187,7 +187,7 @@ class StandingCommitteeOrderRule(Rule):
         committee = leader_table().committee_on(doc.date)
         if committee is None:
             return iter(())
-        return self.check_contexts(doc.matching(_any_of(committee.members)))
+        return self.check_contexts(doc.matching_any(literal_patterns(committee.members)))
 
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -231,11 +231,6 @@ class StandingCommitteeOrderRule(Rule):
             (right,),
             f"同时列出中央政治局常委时应按排名：{'、'.join(committee.members)}（{committee.name}）。此处顺序有误。",
         )
-
-
-@functools.lru_cache(maxsize=16)
-def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _find_all(text: str, word: str) -> Iterator[int]:

@@ -25,7 +25,6 @@ import hashlib
 import importlib.metadata
 import logging
 import marshal
-import math
 import os
 import threading
 import unicodedata
@@ -33,9 +32,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import ahocorasick
-import numpy as np
-import numpy.typing as npt
+import ahocorasick_rs
 
 from ..cachedir import default_cache_dir
 from ..data import read_lines, read_toml
@@ -49,7 +46,6 @@ __all__ = ["NearMissRule", "ProtectedTerm", "homophones", "similar_shapes"]
 
 log = logging.getLogger(__name__)
 
-_MAX_CODE: Final = 0x110000
 _KINDS: Final = {
     "leader": ("NM001", Category.LEADER, "领导人姓名"),
     "name": ("NM002", Category.NAME, "国家和机构名称"),
@@ -146,33 +142,20 @@ class _Variant:
 
 @dataclass
 class _Automaton:
-    """Variants in one automaton over a two-symbol encoding of the text: every character
-    that occurs in a variant gets a rank, written as a "high" and a "low" symbol from two
-    small disjoint alphabets; every other character becomes one "other" pair. The
-    automaton's nodes then have few children, which pyahocorasick searches linearly, so a
-    scan runs several times faster than on the raw characters."""
+    """Every variant in one Aho-Corasick automaton (ahocorasick_rs, built as a DFA): the
+    variants are matched on the normalised text itself, overlapping matches included. This
+    is the one place cuomin uses ahocorasick_rs rather than pyahocorasick: the variant set
+    is fixed at build time and never pickled, and the DFA scans a 10 KB article in about a
+    sixth of the time of the best pyahocorasick encoding (benchmarks/RESULTS.md)."""
 
     terms: tuple[ProtectedTerm, ...]
     automaton: Any = None
     variants: list[list[_Variant]] = field(default_factory=list)
-    high: npt.NDArray[np.uint8] | None = None
-    low: npt.NDArray[np.uint8] | None = None
 
-    def encode_codes(self, codes: npt.NDArray[np.uint32]) -> str:
-        assert self.high is not None and self.low is not None
-        out = np.empty(2 * codes.shape[0], dtype=np.uint8)
-        out[0::2] = self.high[codes]
-        out[1::2] = self.low[codes]
-        return out.tobytes().decode("latin-1")
-
-    def encode(self, text: str) -> str:
-        return self.encode_codes(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"))
-
-    def scan(self, codes: npt.NDArray[np.uint32]) -> Iterator[tuple[int, int, int]]:
-        """(start, end, value index) of every key in the text, in characters."""
-        for end, (vi, length) in self.automaton.iter(self.encode_codes(codes)):
-            stop = end // 2 + 1
-            yield stop - length, stop, vi
+    def scan(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, value index) of every key in ``text``, in characters."""
+        for vi, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            yield start, end, vi
 
 
 def _variant_table(terms: Sequence[ProtectedTerm], normalize: Any) -> dict[str, list[_Variant]]:
@@ -233,23 +216,10 @@ def _cached_variant_table(terms: Sequence[ProtectedTerm], normalizer: Any) -> di
 
 
 def _build(terms: Sequence[ProtectedTerm], table: dict[str, list[_Variant]]) -> _Automaton:
-    chars = sorted({ord(c) for key in table for c in key})
-    n = len(chars)
-    base = max(2, math.isqrt(n) + 1)  # base * base > n: room for the "other" rank
-    if 2 * base + 1 > 255:
-        raise RuleError("受保护表述的变体用字过多，无法编译")
-    ranks = np.arange(n, dtype=np.int64)
-    high = np.full(_MAX_CODE, 1 + n // base, dtype=np.uint8)
-    low = np.full(_MAX_CODE, 1 + base + n % base, dtype=np.uint8)
-    high[chars] = (1 + ranks // base).astype(np.uint8)
-    low[chars] = (1 + base + ranks % base).astype(np.uint8)
-    result = _Automaton(tuple(terms), ahocorasick.Automaton(), [], high, low)
-    for key, vs in table.items():
-        result.automaton.add_word(result.encode(key), (len(result.variants), len(key)))
-        result.variants.append(vs)
-    result.automaton.make_automaton()
-    log.debug("near-miss automaton: %d terms, %d keys, %d characters", len(terms), len(table), n)
-    return result
+    keys = list(table)
+    automaton = ahocorasick_rs.AhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
+    log.debug("near-miss automaton: %d terms, %d keys", len(terms), len(keys))
+    return _Automaton(tuple(terms), automaton, [table[k] for k in keys])
 
 
 _build_lock = threading.Lock()
@@ -315,7 +285,7 @@ class NearMissRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         auto = self._auto()
         found: list[tuple[int, int, list[_Variant]]] = []
-        for key_start, _, vi in auto.scan(ctx.normalized.codes):
+        for key_start, _, vi in auto.scan(ctx.normalized.text):
             _add_spans(found, auto, key_start, vi)
         return self._accept(ctx, auto, found)
 
@@ -324,7 +294,7 @@ class NearMissRule(Rule):
         none spans two segments); the variants found are then judged segment by segment."""
         auto = self._auto()
         by_segment: dict[int, tuple[RuleContext, list[tuple[int, int, list[_Variant]]]]] = {}
-        for key_start, _, vi in auto.scan(doc.normalized.codes):
+        for key_start, _, vi in auto.scan(doc.normalized_text):
             ctx, local = doc.locate(key_start)
             _add_spans(by_segment.setdefault(ctx.index, (ctx, []))[1], auto, local, vi)
         for ctx, found in by_segment.values():

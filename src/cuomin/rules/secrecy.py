@@ -18,7 +18,7 @@ from typing import Final
 
 from ..model import Category, Severity
 from ._support import at_head, inside_quotes, line_bounds
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 
 __all__ = ["ClassificationMarkRule", "InternalMarkRule"]
 
@@ -34,6 +34,9 @@ _INTERNAL_WORDS: Final = (
     "不得翻印", "严禁复制", "不宜公开", "请勿公开", "请妥善保管",
 )  # fmt: skip
 _INTERNAL_RE: Final = re.compile("|".join(sorted(_INTERNAL_WORDS, key=len, reverse=True)))
+#: Where SM001 can report, in normalised text (no spaces but line breaks; 機密 folded):
+#: 密级, or one of the three levels. Each pattern starts with a literal.
+_MARK_TRIGGERS: Final = (re.compile(r"密\s*级"), re.compile("绝密"), re.compile("机密"), re.compile("秘密"))
 _FILLER_RE: Final = re.compile(r"[\s\[\]【】（）()〔〕★☆·•,，、。.:：;；!！*＊\-—]+")
 
 
@@ -59,8 +62,9 @@ class ClassificationMarkRule(Rule):
     category = Category.SECRECY
     severity = Severity.CRITICAL
     description = "密级标识（绝密、机密、秘密★1年、密级：机密），位于文件或附件开头时最严重"
-    trigger = re.compile("密")
-    trigger_on = "original"
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(doc.matching_any(_MARK_TRIGGERS))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.text

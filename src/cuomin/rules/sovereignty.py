@@ -19,7 +19,7 @@ from typing import Final
 
 from ..model import Category, Severity
 from ._support import inside_quotes, sentence_bounds
-from .base import Hit, Rule, RuleContext
+from .base import DocumentContext, Hit, Rule, RuleContext
 from .dates import chinese_number
 
 __all__ = ["RepublicOfChinaRule", "TaiwanTitleRule", "RegionAsCountryRule"]
@@ -142,13 +142,18 @@ def _place_items(segment: str) -> list[str]:
     return found
 
 
+_PLACE_TRIGGERS: Final = (re.compile("台湾"), re.compile("香港"), re.compile("澳门"))
+
+
 class RegionAsCountryRule(Rule):
     code = "SV003"
     name = "region-listed-as-country"
     category = Category.SOVEREIGNTY
     severity = Severity.CRITICAL
     description = "把台湾、香港、澳门与外国并列称为“国家”（应为“国家和地区”）"
-    trigger = re.compile("台湾|香港|澳门")
+
+    def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
+        return self.check_contexts(doc.matching_any(_PLACE_TRIGGERS))
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         text = ctx.normalized.text

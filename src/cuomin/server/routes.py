@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hmac
-import os
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any, Final

@@ -12,7 +12,20 @@ import logging
 from collections.abc import Callable
 from typing import Final
 
-from sqlalchemy import Column, Connection, Engine, Index, Integer, LargeBinary, MetaData, String, Table, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ...errors import ConfigError

@@ -2,7 +2,16 @@
 
 from .csv import TABLES, write_csv
 from .html import write_html
-from .queries import FINDING_COLUMNS, NO_UNIT, RunRow, UnitRow, failures, findings_list, trends, unit_table
+from .queries import (
+    FINDING_COLUMNS,
+    NO_UNIT,
+    RunRow,
+    UnitRow,
+    failures,
+    findings_list,
+    trends,
+    unit_table,
+)
 from .xlsx import write_xlsx
 
 __all__ = [

@@ -19,7 +19,14 @@ from ...errors import InputError
 from ...extract import SUPPORTED_SUFFIXES
 from ...model import Category, Location, Part, Severity
 from ..items import CODE_DEAD_LINK, Attachment, SourceItem, problem
-from ..links import ATTACHMENT_SUFFIXES, PAGE_SUFFIXES, file_name, is_attachment, is_page, page_links
+from ..links import (
+    ATTACHMENT_SUFFIXES,
+    PAGE_SUFFIXES,
+    file_name,
+    is_attachment,
+    is_page,
+    page_links,
+)
 from .base import LinkedLookup
 
 __all__ = ["TreeSource", "MAX_FILE_BYTES"]
