@@ -210,17 +210,22 @@ class FormulationSetRule(Rule):
     def _check_list(
         self, ctx: RuleContext, text: str, fset: FormulationSet, pieces: list[tuple[str, int, int]]
     ) -> Hit | None:
-        indexes: list[int | None] = []
-        shared = bool(fset.suffix) and pieces[-1][0].endswith(fset.suffix)
-        for i, (piece, _, _) in enumerate(pieces):
-            pos = "first" if i == 0 else ("last" if i == len(pieces) - 1 else "middle")
-            indexes.append(fset.member_index(piece, pos, shared))
-        found = [i for i in indexes if i is not None]
         start, end = pieces[0][1], pieces[-1][2]
         named = fset.name in text[max(0, start - _NAME_GAP) : start] or (
             fset.name in pieces[0][0] and not pieces[0][0].endswith(fset.name)
         )
         n = len(fset.members)
+        if not named and len(pieces) < min(fset.min_listed, n):
+            return None  # an unnamed list reports only when it has enough members
+        indexes: list[int | None] = []
+        shared = bool(fset.suffix) and pieces[-1][0].endswith(fset.suffix)
+        for i, (piece, _, _) in enumerate(pieces):
+            pos = "first" if i == 0 else ("last" if i == len(pieces) - 1 else "middle")
+            index = fset.member_index(piece, pos, shared)
+            if index is None and not named:
+                return None  # an unnamed list reports only when every piece is a member
+            indexes.append(index)
+        found = [i for i in indexes if i is not None]
         if named and len(found) >= 2:
             family = [p for p, _, _ in pieces if fset.suffix and p.endswith(fset.suffix)]
             others = [p for (p, _, _), i in zip(pieces, indexes) if i is None and p in family]
