@@ -160,20 +160,23 @@ class Checker:
         contexts: list[RuleContext] = []
         starts: list[int] = []
         n_starts: list[int] = []
+        bounds: list[int] = []
         pos = 0
+        for _, segment in live:
+            bounds += (pos, pos + len(segment.text))
+            pos += len(segment.text) + 1
+        n_bounds = bounds if whole.index is None else whole.index.searchsorted(bounds).tolist()
         k = 0
-        for index, segment in live:
-            start, end = pos, pos + len(segment.text)
-            n_start, n_end = whole.to_normalized(start), whole.to_normalized(end)
-            codes = whole.codes[n_start:n_end]
-            offsets = None if whole.index is None else whole.index[n_start:n_end] - start
+        for j, (index, segment) in enumerate(live):
+            start = bounds[2 * j]
+            n_start, n_end = n_bounds[2 * j], n_bounds[2 * j + 1]
             mine: list[tuple[int, int, int]] = []
             while k < len(found) and found[k][1] <= n_end:
                 s, e, key = found[k]
                 if s >= n_start:
                     mine.append((s - n_start, e - n_start, key))
                 k += 1
-            normalized = Normalized(segment.text, codes, offsets, whole_text[n_start:n_end])
+            normalized = Normalized.part(whole, segment.text, start, n_start, n_end, whole_text[n_start:n_end])
             contexts.append(
                 RuleContext(
                     segment=segment,
@@ -187,7 +190,6 @@ class Checker:
             )
             starts.append(start)
             n_starts.append(n_start)
-            pos = end + 1
         return DocumentContext(document, when, self.dictionary, contexts, joined, starts, whole, n_starts)
 
     # -- internals --------------------------------------------------------------------------

@@ -215,7 +215,7 @@ class Normalized:
     positions are the same in both).
     """
 
-    __slots__ = ("original", "codes", "index", "_text")
+    __slots__ = ("original", "codes", "_index", "_text", "_part_of")
 
     def __init__(
         self, original: str, codes: _UInt32Array, index: _IntpArray | None, text: str | None = None
@@ -223,8 +223,32 @@ class Normalized:
         """``text``, when the caller already has it, must be the decoded ``codes``."""
         self.original = original
         self.codes = codes
-        self.index = index
+        self._index = index
         self._text = text
+        self._part_of: tuple[_IntpArray, int, int, int] | None = None
+
+    @classmethod
+    def part(
+        cls, whole: Normalized, original: str, start: int, n_start: int, n_end: int, text: str | None = None
+    ) -> Normalized:
+        """The normalisation of ``original``, which is ``whole.original[start:]``'s head and
+        normalises to ``whole``'s ``[n_start, n_end)``: cut out of ``whole`` instead of
+        normalised again. The index map is cut only when first used: most parts of a
+        document never need it."""
+        part = cls(original, whole.codes[n_start:n_end], None, text)
+        if whole.index is not None:
+            part._part_of = (whole.index, n_start, n_end, start)
+        return part
+
+    @property
+    def index(self) -> _IntpArray | None:
+        """``index[i]`` is the original index of normalised character ``i``; None when
+        nothing was removed."""
+        if self._part_of is not None:
+            base, lo, hi, shift = self._part_of
+            self._index = base[lo:hi] - shift
+            self._part_of = None
+        return self._index
 
     @property
     def text(self) -> str:
