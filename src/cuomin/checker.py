@@ -13,7 +13,7 @@ from .dictionary.compiled import CompiledDictionary, load_dictionary
 from .errors import ConfigError, RuleError
 from .filters import apply_segment_filters
 from .model import Document, DocumentMeta, Finding, Location, Segment, Severity
-from .normalize import Normalized, default_normalizer
+from .normalize import default_normalizer
 from .rules.base import DocumentContext, Hit, Rule, RuleContext
 from .rules.registry import discover_rules
 
@@ -123,21 +123,22 @@ class Checker:
             if self._keep(problem.code):
                 yield problem
         doc = self.context(document, date=when)
-        if not doc.contexts:
+        if not len(doc):
             return
-        hits: dict[int, list[tuple[Rule, Hit]]] = {}
+        hits: dict[int, tuple[RuleContext, list[tuple[Rule, Hit]]]] = {}
         for rule in self.rules:
             try:
                 for ctx, hit in rule.check_document(doc):
-                    hits.setdefault(ctx.index, []).append((rule, hit))
+                    hits.setdefault(ctx.index, (ctx, []))[1].append((rule, hit))
             except RuleError:
                 raise
             except Exception as exc:
                 raise RuleError(f"规则 {rule.code}（{rule.name}）检查时出错：{exc!r}") from exc
-        for ctx in doc.contexts:
-            mine = hits.get(ctx.index)
-            if mine or ctx.segment.suppressions:
-                yield from self._segment_findings(ctx, mine or [])
+        for ctx in doc.where(lambda s: bool(s.suppressions)):
+            hits.setdefault(ctx.index, (ctx, []))
+        for index in sorted(hits):
+            ctx, mine = hits[index]
+            yield from self._segment_findings(ctx, mine)
 
     def context(self, document: Document, *, date: dt.date | str | None = None) -> DocumentContext:
         """What the rules see of ``document``: every segment normalised and scanned by the
@@ -150,47 +151,31 @@ class Checker:
         times for an HTML page or a DOCX file.
         """
         when = parse_date(date) or document.meta.date or dt.date.today()
-        live = [(i, s) for i, s in enumerate(document.segments) if s.text]
-        if not live:
-            return DocumentContext(document, when, self.dictionary, (), "", (), self.normalizer.normalize(""), ())
-        joined = "\n".join(s.text for _, s in live)
+        live = [i for i, s in enumerate(document.segments) if s.text]
+        texts = [document.segments[i].text for i in live]
+        joined = "\n".join(texts)
         whole = self.normalizer.normalize(joined)
-        whole_text = whole.text
-        found = self.dictionary.scan(whole)
-        contexts: list[RuleContext] = []
-        starts: list[int] = []
-        n_starts: list[int] = []
+        found = self.dictionary.scan(whole) if live else []
         bounds: list[int] = []
         pos = 0
-        for _, segment in live:
-            bounds += (pos, pos + len(segment.text))
-            pos += len(segment.text) + 1
+        for text in texts:
+            bounds += (pos, pos + len(text))
+            pos += len(text) + 1
         n_bounds = bounds if whole.index is None else whole.index.searchsorted(bounds).tolist()
+        pairs = [(n_bounds[2 * j], n_bounds[2 * j + 1]) for j in range(len(live))]
+        occurrences: list[list[tuple[int, int, int]] | None] = []
         k = 0
-        for j, (index, segment) in enumerate(live):
-            start = bounds[2 * j]
-            n_start, n_end = n_bounds[2 * j], n_bounds[2 * j + 1]
+        for n_start, n_end in pairs:
             mine: list[tuple[int, int, int]] = []
             while k < len(found) and found[k][1] <= n_end:
                 s, e, key = found[k]
                 if s >= n_start:
                     mine.append((s - n_start, e - n_start, key))
                 k += 1
-            normalized = Normalized.part(whole, segment.text, start, n_start, n_end, whole_text[n_start:n_end])
-            contexts.append(
-                RuleContext(
-                    segment=segment,
-                    index=index,
-                    document=document,
-                    normalized=normalized,
-                    date=when,
-                    dictionary=self.dictionary,
-                    occurrences=mine,
-                )
-            )
-            starts.append(start)
-            n_starts.append(n_start)
-        return DocumentContext(document, when, self.dictionary, contexts, joined, starts, whole, n_starts)
+            occurrences.append(mine)
+        return DocumentContext(
+            document, when, self.dictionary, live, joined, bounds[0::2], whole, pairs, occurrences
+        )
 
     # -- internals --------------------------------------------------------------------------
     def _keep(self, code: str) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -90,31 +90,95 @@ class RuleContext:
 class DocumentContext:
     """Everything a rule may look at for one document: a :class:`RuleContext` per non-empty
     segment, and the whole document's text, original and normalised, in which the
-    segments' own texts follow each other separated by one line break."""
+    segments' own texts follow each other separated by one line break.
 
-    __slots__ = ("document", "date", "dictionary", "contexts", "text", "normalized", "_starts", "_n_starts", "_matched")
+    A segment's :class:`RuleContext` is made when a rule first asks for it: a rule that
+    looks at a few segments of a 300-paragraph file does not pay for the other 297.
+    """
+
+    __slots__ = (
+        "document", "date", "dictionary", "text", "normalized",
+        "_live", "_starts", "_n_starts", "_n_ends", "_occurrences", "_made", "_all", "_matched",
+    )  # fmt: skip
 
     def __init__(
         self,
         document: Document,
         date: dt.date,
         dictionary: CompiledDictionary | None,
-        contexts: Sequence[RuleContext],
+        live: Sequence[int],
         text: str,
         starts: Sequence[int],
         normalized: Normalized,
-        normalized_starts: Sequence[int],
+        normalized_bounds: Sequence[tuple[int, int]],
+        occurrences: Sequence[list[tuple[int, int, int]] | None] | None = None,
     ) -> None:
+        """``live``: the indexes (in ``document.segments``) of the non-empty segments;
+        ``starts``: where each starts in ``text``; ``normalized_bounds``: where each
+        starts and ends in ``normalized``; ``occurrences``: each one's share of the
+        dictionary occurrences (None: the rules scan themselves)."""
         self.document = document
         self.date = date
         self.dictionary = dictionary
-        self.contexts: tuple[RuleContext, ...] = tuple(contexts)
         self.text = text
         self.normalized = normalized
-        # where each context's text starts in ``text`` and in ``normalized_text``
+        self._live: list[int] = list(live)
         self._starts: list[int] = list(starts)
-        self._n_starts: list[int] = list(normalized_starts)
+        self._n_starts: list[int] = [lo for lo, _ in normalized_bounds]
+        self._n_ends: list[int] = [hi for _, hi in normalized_bounds]
+        self._occurrences = occurrences
+        self._made: list[RuleContext | None] = [None] * len(self._live)
+        self._all: tuple[RuleContext, ...] | None = None
         self._matched: dict[tuple[re.Pattern[str], bool], list[int]] = {}
+
+    def __len__(self) -> int:
+        """The number of non-empty segments (of contexts)."""
+        return len(self._live)
+
+    @property
+    def contexts(self) -> tuple[RuleContext, ...]:
+        """A context per non-empty segment, in order."""
+        if self._all is None:
+            self._all = tuple(self.context(i) for i in range(len(self._live)))
+        return self._all
+
+    def context(self, position: int) -> RuleContext:
+        """The context of the ``position``-th non-empty segment."""
+        ctx = self._made[position]
+        if ctx is None:
+            segment = self.document.segments[self._live[position]]
+            lo, hi = self._n_starts[position], self._n_ends[position]
+            normalized = Normalized.part(
+                self.normalized, segment.text, self._starts[position], lo, hi, self.normalized.text[lo:hi]
+            )
+            ctx = self._made[position] = RuleContext(
+                segment=segment,
+                index=self._live[position],
+                document=self.document,
+                normalized=normalized,
+                date=self.date,
+                dictionary=self.dictionary,
+                occurrences=None if self._occurrences is None else self._occurrences[position],
+            )
+        return ctx
+
+    def segment(self, position: int) -> Segment:
+        """The ``position``-th non-empty segment (without making its context)."""
+        return self.document.segments[self._live[position]]
+
+    def where(self, predicate: Callable[[Segment], bool]) -> list[RuleContext]:
+        """The contexts, in order, of the non-empty segments ``predicate`` accepts (a
+        question about a segment's location or suppressions, answered without making the
+        contexts of the others)."""
+        segments = self.document.segments
+        return [self.context(i) for i, index in enumerate(self._live) if predicate(segments[index])]
+
+    def with_occurrences(self) -> list[RuleContext]:
+        """The contexts, in order, of segments that hold a dictionary occurrence (all of
+        them when the checker did not scan)."""
+        if self._occurrences is None:
+            return list(self.contexts)
+        return [self.context(i) for i, occ in enumerate(self._occurrences) if occ is None or occ]
 
     @property
     def normalized_text(self) -> str:
@@ -129,11 +193,11 @@ class DocumentContext:
         """The context holding ``offset`` of :attr:`normalized_text` (or of :attr:`text`)
         and the offset in that context's own text. A separating line break belongs to the
         segment before it."""
-        if not self.contexts:
+        if not self._live:
             raise IndexError("document has no text")
         starts = self._n_starts if normalized else self._starts
         i = max(0, bisect.bisect_right(starts, offset) - 1)
-        return self.contexts[i], offset - starts[i]
+        return self.context(i), offset - starts[i]
 
     def matching(self, pattern: re.Pattern[str], *, normalized: bool = True) -> list[RuleContext]:
         """The contexts, in order, whose normalised text (or original text) holds the start
@@ -145,7 +209,7 @@ class DocumentContext:
         found = self._matched.get(key)
         if found is None:
             found = self._matched[key] = self._search(pattern, normalized)
-        return [self.contexts[i] for i in found]
+        return [self.context(i) for i in found]
 
     def matching_any(self, patterns: Iterable[re.Pattern[str]], *, normalized: bool = True) -> list[RuleContext]:
         """The contexts, in order, that any of ``patterns`` matches in. Several patterns that
@@ -158,7 +222,7 @@ class DocumentContext:
             if hits is None:
                 hits = self._matched[key] = self._search(pattern, normalized)
             found.update(hits)
-        return [self.contexts[i] for i in sorted(found)]
+        return [self.context(i) for i in sorted(found)]
 
     def _search(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
         text = self.normalized_text if normalized else self.text

@@ -58,7 +58,7 @@ class DictionaryRule(Rule):
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
         # Segments without a dictionary key in them have nothing to report.
-        return self.check_contexts(c for c in doc.contexts if c.occurrences is None or c.occurrences)
+        return self.check_contexts(doc.with_occurrences())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         d = ctx.dictionary

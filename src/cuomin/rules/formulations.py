@@ -82,7 +82,10 @@ class _Tables:
     pairs: tuple[_Pair, ...]
     counts: dict[str, _Count]
     keywords: re.Pattern[str]  # any member or stem: lists without one are skipped
-    trigger: re.Pattern[str]  # a keyword or the second item of a pair: where FM001 can report
+    #: Where FM001 can report, each pattern starting with a literal: a member or stem right
+    #: after 、 or after 和/及/与 (a list that can be wrong has such a piece: every piece but
+    #: the first starts there), or the second item of a pair.
+    triggers: tuple[re.Pattern[str], ...]
     set_words: tuple[re.Pattern[str], ...]  # per set: any of its members and stems
 
 
@@ -123,8 +126,9 @@ def load_sets() -> _Tables:
     set_words = tuple(re.compile("|".join(re.escape(w) for w in sorted(ws))) for ws in per_set)
     words = {w for ws in per_set for w in ws}
     keywords = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    trigger = re.compile(keywords.pattern + "".join("|" + re.escape(p.second) for p in pairs))
-    return _Tables(sets, pairs, counts, keywords, trigger, set_words)
+    triggers = tuple(re.compile(f"{lead}(?:{keywords.pattern})") for lead in ("、", "和", "及", "与"))
+    triggers += tuple(re.compile(re.escape(p.second)) for p in pairs)
+    return _Tables(sets, pairs, counts, keywords, triggers, set_words)
 
 
 _TAIL_RE: Final = re.compile(r"、[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)*")  # literal first: fast search
@@ -185,7 +189,7 @@ class FormulationSetRule(Rule):
     description = "固定表述（四个意识、四个自信、五位一体、四个全面、新发展理念、两个维护、两个确立）的成员或顺序错误"
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
-        return self.check_contexts(doc.matching(load_sets().trigger))
+        return self.check_contexts(doc.matching_any(load_sets().triggers))
 
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -149,14 +149,14 @@ def _link_owner(doc: DocumentContext, text: str, hidden: bool) -> tuple[RuleCont
     segment, asked once for the whole document)."""
     label = text.strip()
     if label:
-        contexts: Iterable[RuleContext] = doc.contexts
+        positions: Iterable[int] = range(len(doc))
         if hidden:
-            contexts = sorted(doc.contexts, key=lambda c: 0 if _part(c.segment) is Part.HIDDEN else 1)
-        for ctx in contexts:
-            pos = ctx.text.find(label)
+            positions = sorted(positions, key=lambda i: 0 if _part(doc.segment(i)) is Part.HIDDEN else 1)
+        for i in positions:
+            pos = doc.segment(i).text.find(label)
             if pos != -1:
-                return ctx, (pos, pos + len(label))
-    return doc.contexts[0], (0, 0)
+                return doc.context(i), (pos, pos + len(label))
+    return doc.context(0), (0, 0)
 
 
 def _link_span(ctx: RuleContext, text: str, hidden: bool) -> tuple[int, int] | None:
@@ -217,7 +217,7 @@ class _LinkRule(Rule):
         """Each link once: find the segment that reports it, instead of asking every segment
         about every link."""
         links = doc.document.links
-        if not links or not doc.contexts:
+        if not links or not len(doc):
             return
         allow = _allow_list(self, doc.document)
         for href, text, hidden in links:
@@ -290,7 +290,7 @@ class HiddenTextRule(Rule):
     description = "隐藏元素中的文字：含赌博、色情等垃圾词时为严重，页面可见部分没有的其他较长隐藏文字为提醒"
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
-        return self.check_contexts(c for c in doc.contexts if _part(c.segment) is Part.HIDDEN)
+        return self.check_contexts(doc.where(lambda s: _part(s) is Part.HIDDEN))
 
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -356,10 +356,10 @@ class SpamWordRule(Rule):
         # Titles, meta and link texts; elsewhere only segments holding a spam link's label.
         labels = _spam_labels(doc.document.links)
         return self.check_contexts(
-            c
-            for c in doc.contexts
-            if _part(c.segment) in _SPAM_PARTS
-            or (labels and _part(c.segment) is not Part.HIDDEN and any(lb in c.text for lb in labels))
+            doc.where(
+                lambda s: _part(s) in _SPAM_PARTS
+                or bool(labels and _part(s) is not Part.HIDDEN and any(lb in s.text for lb in labels))
+            )
         )
 
 
