@@ -140,3 +140,47 @@ def test_progress_shows_rate_and_eta_or_nothing() -> None:
     q.advance(10)
     q.finish()
     assert quiet.getvalue() == ""
+
+
+def _digest_per_segment(doc: cuomin.Document) -> tuple[str, bytes]:
+    """content_digest as defined: every segment normalised on its own (the one-pass
+    version must give the same hash, which the ledger compares across scans, and the same
+    signature bits)."""
+    import hashlib
+
+    import numpy as np
+
+    from cuomin.batch.assemble import _loc_key
+    from cuomin.batch.signature import BITS, _keys
+    from cuomin.normalize import default_normalizer
+
+    norm = default_normalizer()
+    h = hashlib.blake2b(digest_size=20)
+    flags = np.zeros(BITS, dtype=np.bool_)
+    for seg in doc.segments:
+        h.update(b"\0s\0" + _loc_key(seg.location).encode())
+        n = norm.normalize(seg.text)
+        if len(n) >= 2:
+            flags[_keys(n.codes.astype(np.uint32)).astype(np.intp)] = True
+        h.update(n.text.encode("utf-8", "surrogatepass"))
+        for code, reason in seg.suppressions:
+            h.update(f"\0x{code}|{reason}".encode())
+    for p in doc.problems:
+        h.update(f"\0p{p.code}|{p.match}|{_loc_key(p.location)}".encode("utf-8", "surrogatepass"))
+    for href, text, hidden in doc.links:
+        h.update(f"\0l{href}|{text}|{int(hidden)}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest(), np.packbits(flags, bitorder="little").tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.text(alphabet="國国民經经濟济建設设的\u200b 　\n-（guān）a", max_size=30), min_size=0, max_size=6))
+def test_one_pass_digest_is_the_per_segment_digest(texts: list[str]) -> None:
+    import zlib
+
+    from cuomin.batch.assemble import content_digest
+
+    doc = cuomin.Document(segments=tuple(cuomin.Segment(t, cuomin.Location()) for t in texts))
+    digest, signature = content_digest(doc)
+    expected_digest, expected_bits = _digest_per_segment(doc)
+    assert digest == expected_digest
+    assert zlib.decompress(signature) == expected_bits

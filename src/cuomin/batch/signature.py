@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BITS", "bigram_keys", "build_signature", "may_contain"]
+__all__ = ["BITS", "bigram_keys", "build_signature", "joined_signature", "may_contain"]
 
 #: Bits in a signature (8 KiB before compression; a 15 KB article fills about a tenth).
 BITS: Final = 1 << 16
@@ -39,11 +39,29 @@ def bigram_keys(normalised_term: str) -> tuple[int, ...]:
 
 def build_signature(segments: Iterable[npt.NDArray[np.uint32]]) -> bytes:
     """Compressed bitmap of the bigrams of each normalised segment (code point arrays)."""
+    parts = [codes for codes in segments if codes.shape[0] >= 2]
+    if not parts:
+        return _pack(np.zeros(BITS, dtype=np.bool_))
+    return joined_signature(np.concatenate(parts), np.cumsum([p.shape[0] for p in parts])[:-1])
+
+
+def joined_signature(codes: npt.NDArray[np.uint32], cuts: Sequence[int] | npt.NDArray[np.intp]) -> bytes:
+    """:func:`build_signature` of the segments that ``codes`` holds one after the other,
+    the next one starting at each of ``cuts``: one pass, no bigram across a cut."""
     flags = np.zeros(BITS, dtype=np.bool_)
-    for codes in segments:
-        if codes.shape[0] >= 2:
-            flags[_keys(codes.astype(np.uint32)).astype(np.intp)] = True
-    return zlib.compress(np.packbits(flags, bitorder="little").tobytes(), 6)
+    if codes.shape[0] >= 2:
+        keys = _keys(codes.astype(np.uint32))
+        if len(cuts):
+            keep = np.ones(keys.shape[0], dtype=np.bool_)
+            keep[np.asarray(cuts, dtype=np.intp) - 1] = False  # the pair (last of one, first of next)
+            keys = keys[keep]
+        flags[keys.astype(np.intp)] = True
+    return _pack(flags)
+
+
+def _pack(flags: npt.NDArray[np.bool_]) -> bytes:
+    # Level 1: five times faster than 6 on these mostly empty bitmaps, for 15 % more bytes.
+    return zlib.compress(np.packbits(flags, bitorder="little").tobytes(), 1)
 
 
 def may_contain(signature: bytes | None, probes: Sequence[tuple[int, ...]]) -> bool:

@@ -7,15 +7,23 @@ when the first candidate needs a check; the global ``jieba.dt`` is never used.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BoundaryChecker"]
+__all__ = ["BoundaryChecker", "shared_boundary_checker"]
 
 _SENTENCE_ENDS = "。！？；!?;\n\r"
+
+
+@functools.lru_cache(maxsize=8)
+def shared_boundary_checker(cache_dir: str | None = None) -> BoundaryChecker:
+    """One checker (one jieba dictionary in memory, loaded once) per cache folder for the
+    whole process: the dictionary rule and the near-miss rule ask the same questions."""
+    return BoundaryChecker(cache_dir)
 
 
 class BoundaryChecker:

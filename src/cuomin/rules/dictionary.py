@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final
 
 from ..dictionary.records import Entry
-from ..filters.boundary import BoundaryChecker
+from ..filters.boundary import BoundaryChecker, shared_boundary_checker
 from ..filters.validity import flagged_on, historical_mention
 from ..model import Category, Severity
 from .base import DocumentContext, Hit, Rule, RuleContext
@@ -50,7 +50,7 @@ class DictionaryRule(Rule):
     def __init__(self, options: dict[str, object] | None = None) -> None:
         super().__init__(options)
         cache = self.options.get("cache_dir")
-        self._boundary = BoundaryChecker(str(cache) if cache else None)
+        self._boundary = shared_boundary_checker(str(cache) if cache else None)
 
     @property
     def boundary_checker(self) -> BoundaryChecker:

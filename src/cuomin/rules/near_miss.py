@@ -37,7 +37,7 @@ import ahocorasick_rs
 from ..cachedir import default_cache_dir
 from ..data import read_lines, read_toml
 from ..errors import RuleError
-from ..filters.boundary import BoundaryChecker
+from ..filters.boundary import shared_boundary_checker
 from ..model import Category, Severity
 from ._support import option_strings, sentence_bounds
 from .base import DocumentContext, Hit, Rule, RuleContext
@@ -235,12 +235,6 @@ def _automaton_for(extra: tuple[ProtectedTerm, ...]) -> _Automaton:
     return _build(terms, _cached_variant_table(terms, default_normalizer()))
 
 
-@functools.lru_cache(maxsize=8)
-def _boundary_checker(cache_dir: str | None) -> BoundaryChecker:
-    """jieba is loaded once per process (per cache folder), not once per rule instance."""
-    return BoundaryChecker(cache_dir)
-
-
 def _add_spans(found: list[tuple[int, int, list[_Variant]]], auto: _Automaton, key_start: int, vi: int) -> None:
     """The variants of one key found at ``key_start``, grouped by the span they cover."""
     by_span: dict[tuple[int, int], list[_Variant]] = {}
@@ -272,7 +266,7 @@ class NearMissRule(Rule):
                 extra.append(ProtectedTerm(text, kind, context=False))
         self._extra = tuple(extra)
         cache = self.options.get("cache_dir")
-        self._boundary = _boundary_checker(str(cache) if cache else None)
+        self._boundary = shared_boundary_checker(str(cache) if cache else None)
         self._automaton: _Automaton | None = None
 
     def _auto(self) -> _Automaton:
