@@ -206,6 +206,9 @@ class _Pipeline:
             except Exception as exc:
                 raise CuominError(f"检查进程意外退出（{type(exc).__name__}: {exc}）；已检查的结果已保存，可重新运行以继续") from exc
             if kind == "extract":
+                # One query for the batch (which contents have an identical copy checked
+                # already), not one per article.
+                self._prefetch_copies([e.check_key for e in results if e.error is None and e.check_key])
                 for (item, state), extracted in zip(payload, results):
                     self._extracted(item, state, extracted)
             else:
