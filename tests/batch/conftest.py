@@ -16,6 +16,7 @@ from cuomin.batch.config import load_config
 
 from . import sitegen
 from .reference import MINI
+
 PG_ENV = "CUOMIN_TEST_PG_URL"
 
 

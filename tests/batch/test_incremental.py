@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 
 import cuomin
-from . import reference
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
+
+from . import reference
 
 
 def _edit(layer: Path, *, add: list[dict[str, str]] = (), remove: set[str] = frozenset(),  # type: ignore[assignment]

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, inspect, select
 
-from . import reference
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import LATEST, current_version, ledger_url, migrate, schema
+
+from . import reference
 
 
 def test_migrations_upgrade_an_old_ledger_and_keep_its_rows(tmp_path: Path) -> None:

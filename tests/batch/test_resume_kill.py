@@ -11,14 +11,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
-from . import sitegen
-from . import reference
-from .reference import MINI
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
+
+from . import reference, sitegen
+from .reference import MINI
 
 
 def _count(db: Path) -> int:

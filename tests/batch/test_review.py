@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
-from cuomin.batch.review import import_reviews, list_findings, mark
+from cuomin.batch.review import list_findings, mark
 from cuomin.cli import main
 
 

@@ -18,10 +18,11 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from . import reference
 from cuomin.batch import Ledger, Scanner, TreeSource
 from cuomin.batch.ledger import schema
 from cuomin.batch.sources import CrawlSource, SqlSource, WarcSource
+
+from . import reference
 
 BASE = "http://www.example.gov.cn/"
 

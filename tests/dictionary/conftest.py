@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from core.layers import entry, write_layer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "dictionaries" / "examples"

@@ -5,7 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cuomin.dictionary.collisions import WordList, find_collisions, find_straddles, jieba_word_list
+from cuomin.dictionary.collisions import (
+    WordList,
+    find_collisions,
+    find_straddles,
+    jieba_word_list,
+)
 
 _CHARS = st.sampled_from("大麻烦台独平立政府人民")
 _WORDS = st.lists(st.text(_CHARS, min_size=1, max_size=5), min_size=0, max_size=30)

@@ -6,15 +6,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from core.layers import entry, write_layer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.layers import entry, write_layer
 from cuomin.cli import main
 from cuomin.dictionary import CompiledDictionary, load_dictionary
-from cuomin.dictionary.examples import entry_occurrences, example_date, run_stack_examples
-from cuomin.filters.boundary import BoundaryChecker
+from cuomin.dictionary.examples import (
+    entry_occurrences,
+    example_date,
+    run_stack_examples,
+)
 from cuomin.dictionary.records import Entry
+from cuomin.filters.boundary import BoundaryChecker
 from cuomin.model import Category, Severity
 
 TODAY = dt.date(2026, 11, 22)

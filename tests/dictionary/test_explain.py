@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from core.layers import entry, write_layer
+
 from cuomin.cli import main
 from cuomin.dictionary.explain import explain_term
 from cuomin.dictionary.records import Action

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from .fp_harness import EXPECTATIONS, GOV_REPORTS, describe, national_checker, read_expectations, report_files, scan
+from .fp_harness import (
+    EXPECTATIONS,
+    GOV_REPORTS,
+    describe,
+    national_checker,
+    read_expectations,
+    report_files,
+    scan,
+)
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from core.layers import entry, write_layer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.layers import entry, write_layer
 import cuomin
 
-from .fp_harness import context_key, read_expectations, report_date, squeeze, write_expectations, Seen
+from .fp_harness import (
+    Seen,
+    context_key,
+    read_expectations,
+    report_date,
+    squeeze,
+    write_expectations,
+)
 
 
 def test_report_date() -> None:

@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from core.layers import entry, write_layer
+
 from cuomin.cli import main
 from cuomin.dictionary.lint import LintLevel, LintReport, lint_stack
 from cuomin.errors import DictionaryError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from msoffcrypto.format.ooxml import OOXMLFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msoffcrypto.format.ooxml import OOXMLFile
 
 import cuomin
 from cuomin import Category, Part, Severity

@@ -248,7 +248,7 @@ class _Pipeline:
                              findings=findings, retired_entries=retired, parts=e.parts)  # fmt: skip
 
         job_meta = {k: e.fields.get(k) for k in ("title", "url", "path", "unit", "column_name")}
-        self._request(("all", check_key), e.blob, e.fields.get("date"), job_meta, ("all",), done)
+        self._request(("all", check_key), e.blob, e.fields.get("date"), job_meta, ("all",), done, found=e.findings)
 
     def _request_delta(self, state: DocState, delta: DictDelta | None, blob: bytes) -> None:
         """Recheck stored text: with the entries ``delta`` names, or (``None``, the rules
@@ -314,8 +314,11 @@ class _Pipeline:
 
     def _request(
         self, cache_key: tuple[Any, ...], blob: bytes, date: Any, meta: dict[str, Any],
-        mode: tuple[Any, ...], done: _Done,
+        mode: tuple[Any, ...], done: _Done, found: list[dict[str, Any]] | None = None,
     ) -> None:  # fmt: skip
+        """Findings for ``cache_key``: those of a copy being checked or already checked
+        (the document is then a copy), ``found`` when the worker has checked it already, or
+        a check job."""
         waiting = self._waiters.get(cache_key)
         if waiting is not None:  # the same content is being checked right now
             waiting.append(done)
@@ -323,6 +326,10 @@ class _Pipeline:
         cached = self._cached(cache_key)
         if cached is not None:
             self._ready.append(done(cached, None, True))
+            return
+        if found is not None:
+            self._remember(cache_key, found)
+            self._ready.append(done(found, None, False))
             return
         token = self._next_token
         self._next_token += 1

@@ -8,6 +8,7 @@ cost of passing messages small. Nothing here touches the ledger.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import signal
@@ -18,7 +19,7 @@ from typing import Any
 
 from ..checker import Checker
 from ..errors import ConfigError, CuominError, DictionaryError, RuleError
-from ..model import DocumentMeta
+from ..model import Document, DocumentMeta, Finding
 from ..rules.dictionary import DictionaryRule
 from .assemble import assemble, content_digest, decode_document, encode_document
 from .delta import subset_dictionary
@@ -52,6 +53,10 @@ class Extracted:
     blob: bytes | None = None
     signature: bytes | None = None  # bigram signature (see signature.py)
     error: str | None = None
+    #: The findings of every rule (rows for the ledger), found right after extraction
+    #: while the document is at hand; None when that check failed (the main process then
+    #: asks for a check job, which reports the failure properly).
+    findings: list[dict[str, Any]] | None = None
 
     @property
     def check_key(self) -> str | None:
@@ -140,15 +145,41 @@ def extract_one(item: SourceItem) -> Extracted:
         log.warning("%s: extraction failed: %r", item.key, exc)
         return _failed(item, raw, f"无法解析（{type(exc).__name__}: {exc}）")
     digest, signature = content_digest(doc)
+    fields = _fields(doc.meta)
     return Extracted(
         key=item.key,
         raw_hash=raw,
-        fields=_fields(doc.meta),
+        fields=fields,
         parts=item.parts,
         content_hash=digest,
         blob=encode_document(doc),
         signature=signature,
+        findings=_check_now(doc, fields),
     )
+
+
+def _job_meta(fields: dict[str, Any], date: dt.date | None) -> DocumentMeta:
+    """The metadata a check sees: what the ledger keeps of the document."""
+    return DocumentMeta(
+        title=fields.get("title"), date=date, url=fields.get("url"), path=fields.get("path"),
+        unit=fields.get("unit"), column=fields.get("column_name"),
+    )  # fmt: skip
+
+
+def _rows(found: list[Finding]) -> list[dict[str, Any]]:
+    return [finding_row(f, fp) for f, fp in zip(found, fingerprints(found))]
+
+
+def _check_now(doc: Document, fields: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Every rule on the document just extracted: most documents need exactly this check,
+    and doing it here saves decoding the stored text again in a second job. (Copies and
+    documents whose content did not change throw the result away.)"""
+    date = fields.get("date")
+    try:
+        found = list(_checker(("all",)).iter_findings(dataclasses.replace(doc, meta=_job_meta(fields, date)), date=date))
+    except Exception:  # noqa: BLE001 - the check job will run again and report it
+        return None
+    return _rows(found)
 
 
 def _failed(item: SourceItem, raw: str, error: str) -> Extracted:
@@ -166,11 +197,7 @@ def extract_many(items: Sequence[SourceItem]) -> list[Extracted]:
 
 def check_one(job: CheckJob) -> Checked:
     try:
-        meta = DocumentMeta(
-            title=job.meta.get("title"), date=job.date, url=job.meta.get("url"), path=job.meta.get("path"),
-            unit=job.meta.get("unit"), column=job.meta.get("column_name"),
-        )  # fmt: skip
-        doc = decode_document(job.blob, meta)
+        doc = decode_document(job.blob, _job_meta(job.meta, job.date))
         found = list(_checker(job.mode).iter_findings(doc, date=job.date))
     except (RuleError, DictionaryError, ConfigError) as exc:
         return Checked(job.token, None, str(exc), fatal=True)
@@ -179,7 +206,7 @@ def check_one(job: CheckJob) -> Checked:
     except Exception as exc:
         log.warning("check failed: %r", exc)
         return Checked(job.token, None, f"检查出错（{type(exc).__name__}: {exc}）")
-    return Checked(job.token, [finding_row(f, fp) for f, fp in zip(found, fingerprints(found))])
+    return Checked(job.token, _rows(found))
 
 
 def check_many(jobs: Sequence[CheckJob]) -> list[Checked]:
