@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..items import SourceItem
-from ..worker import CheckJob, check_one, extract_one
+from ..worker import Checked, CheckJob, check_one, extract_one
 from .bundle import Bundle, ensure_worker
 from .records import to_record
 
@@ -77,6 +77,9 @@ def process_item(site: str, item: SourceItem, skip: SkipSet | None) -> dict[str,
     extracted = extract_one(item)
     if extracted.error is not None or extracted.blob is None:
         return to_record(site, item.key, raw, item.parts, extracted)
+    if extracted.findings is not None:  # checked right after extraction
+        return to_record(site, item.key, raw, item.parts, extracted, Checked(0, extracted.findings))
+    # That check failed: the check job reports why.
     meta = {k: extracted.fields.get(k) for k in ("title", "url", "path", "unit", "column_name")}
     checked = check_one(CheckJob(token=0, blob=extracted.blob, date=extracted.fields.get("date"), meta=meta))
     return to_record(site, item.key, raw, item.parts, extracted, checked)
