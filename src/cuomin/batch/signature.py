@@ -68,11 +68,35 @@ def may_contain(signature: bytes | None, probes: Sequence[tuple[int, ...]]) -> b
     """Could some term (given by its bigram keys) occur in content with this signature?"""
     if signature is None or not probes:
         return True
-    bits = np.frombuffer(zlib.decompress(signature), dtype=np.uint8)
-    for keys in probes:
-        if not keys:
-            return True
-        k = np.asarray(keys, dtype=np.int64)
-        if bool(np.all((bits[k >> 3] >> (k & 7)) & 1)):
-            return True
-    return False
+    return _Probes.of(tuple(probes)).any_in(signature)
+
+
+class _Probes:
+    """The bigram keys of several terms as one array, so that a signature is tested
+    against all of them in a few vectorised steps (a rescan tests every document)."""
+
+    __slots__ = ("empty", "keys", "starts")
+
+    _last: tuple[tuple[tuple[int, ...], ...], _Probes] | None = None
+
+    def __init__(self, probes: tuple[tuple[int, ...], ...]) -> None:
+        self.empty = any(not keys for keys in probes)
+        self.keys = np.asarray([k for keys in probes for k in keys], dtype=np.int64)
+        self.starts = np.cumsum([0] + [len(keys) for keys in probes[:-1]]).astype(np.intp)
+
+    @classmethod
+    def of(cls, probes: tuple[tuple[int, ...], ...]) -> _Probes:
+        last = cls._last  # the same probes for every document of a rescan
+        if last is not None and last[0] == probes:
+            return last[1]
+        made = cls(probes)
+        cls._last = (probes, made)
+        return made
+
+    def any_in(self, signature: bytes) -> bool:
+        if self.empty:
+            return True  # a term of one character: no bigram to rule it out
+        bits = np.frombuffer(zlib.decompress(signature), dtype=np.uint8)
+        k = self.keys
+        present = ((bits[k >> 3] >> (k & 7)) & 1).astype(np.bool_)
+        return bool(np.logical_and.reduceat(present, self.starts).any())

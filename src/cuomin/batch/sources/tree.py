@@ -59,11 +59,12 @@ class TreeSource:
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             base = Path(dirpath)
+            rel_dir = os.path.relpath(dirpath, self.root)  # once per folder, not per file
+            prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = base / name
-                yield path.relative_to(self.root).as_posix(), path
+                yield prefix + name, base / name
 
     def count(self) -> int:
         return sum(1 for rel, _p in self._walk() if posixpath.splitext(rel)[1].lower() in _ARTICLE_SUFFIXES)
