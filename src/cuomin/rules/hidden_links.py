@@ -197,35 +197,31 @@ class _LinkRule(Rule):
         super().__init__(options)
         option_strings(self.options, "allow_domains")  # validates the type
 
-    def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        links = ctx.document.links
-        if not links:
+    def _reported(self, document: Document) -> Iterator[tuple[str, str, bool, str]]:
+        """(href, text, hidden, kind) of the links of ``document`` this rule reports."""
+        if not document.links:
             return
-        allow = _allow_list(self, ctx.document)
-        for href, text, hidden in links:
+        allow = _allow_list(self, document)
+        for href, text, hidden in document.links:
             if hidden is not self.hidden_links:
                 continue
             kind = classify_link(href, allow)
             if kind is None or (kind == "external" and not hidden and not text.strip()):
                 continue  # an image link to another site: nothing an editor could find
+            yield href, text, hidden, kind
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for href, text, hidden, kind in self._reported(ctx.document):
             span = _link_span(ctx, text, hidden)
-            if span is None:
-                continue
-            yield self._hit(span, href, text, kind)
+            if span is not None:
+                yield self._hit(span, href, text, kind)
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
         """Each link once: find the segment that reports it, instead of asking every segment
         about every link."""
-        links = doc.document.links
-        if not links or not len(doc):
+        if not len(doc):
             return
-        allow = _allow_list(self, doc.document)
-        for href, text, hidden in links:
-            if hidden is not self.hidden_links:
-                continue
-            kind = classify_link(href, allow)
-            if kind is None or (kind == "external" and not hidden and not text.strip()):
-                continue
+        for href, text, hidden, kind in self._reported(doc.document):
             ctx, span = _link_owner(doc, text, hidden)
             yield ctx, self._hit(span, href, text, kind)
 
