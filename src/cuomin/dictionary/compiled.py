@@ -33,7 +33,7 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
-from ..cachedir import default_cache_dir
+from ..cachedir import cached_marshal, default_cache_dir
 from ..errors import DictionaryError
 from ..normalize import Normalized, Normalizer, default_normalizer
 from .layers import LayerManifest, resolve_stack, stack_fingerprint
@@ -77,38 +77,28 @@ def _char_frequencies() -> Counter[int]:
     Reading the 350,000 lines takes about a second, which every compile (a reload of the
     server, a rescan after a dictionary change) would pay: the counts are kept in the cuomin
     cache folder, keyed by the word list's size and modification time."""
-    counts: Counter[int] = Counter()
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
-        return counts
+        return Counter()
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     try:
         stat = path.stat()
     except OSError:
-        return counts
+        return Counter()
+
+    def count() -> dict[int, int]:
+        counts: Counter[int] = Counter()
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split(" ", 2)
+                if len(parts) >= 2 and parts[1].isdigit():
+                    weight = int(parts[1])
+                    for ch in parts[0]:
+                        counts[ord(ch)] += weight
+        return dict(counts)
+
     key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
-    cached = default_cache_dir() / f"char-frequencies-{key}.marshal"
-    try:
-        loaded = marshal.loads(cached.read_bytes())
-        if isinstance(loaded, dict):
-            return Counter(loaded)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ", 2)
-            if len(parts) >= 2 and parts[1].isdigit():
-                weight = int(parts[1])
-                for ch in parts[0]:
-                    counts[ord(ch)] += weight
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(dict(counts)))
-        os.replace(tmp, cached)
-    except OSError:
-        pass
-    return counts
+    return Counter(cached_marshal(default_cache_dir() / f"char-frequencies-{key}.marshal", count))
 
 
 class EntryTable(Sequence[Entry]):

@@ -24,8 +24,6 @@ import functools
 import hashlib
 import importlib.metadata
 import logging
-import marshal
-import os
 import threading
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,7 +32,7 @@ from typing import Any, Final
 
 import ahocorasick_rs
 
-from ..cachedir import default_cache_dir
+from ..cachedir import cached_marshal, default_cache_dir
 from ..data import read_lines, read_toml
 from ..errors import RuleError
 from ..filters.boundary import shared_boundary_checker
@@ -199,21 +197,13 @@ def _cached_variant_table(terms: Sequence[ProtectedTerm], normalizer: Any) -> di
     except importlib.metadata.PackageNotFoundError:
         pass
     key.update(normalizer.version.encode())
-    path = default_cache_dir() / f"near-miss-{key.hexdigest()[:32]}.marshal"
-    try:
-        raw = marshal.loads(path.read_bytes())
-        return {k: [_Variant(*v) for v in vs] for k, vs in raw.items()}
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    table = _variant_table(terms, normalizer.normalize_term)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps({k: [dataclasses.astuple(v) for v in vs] for k, vs in table.items()}))
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return table
+    raw = cached_marshal(
+        default_cache_dir() / f"near-miss-{key.hexdigest()[:32]}.marshal",
+        lambda: {
+            k: [dataclasses.astuple(v) for v in vs] for k, vs in _variant_table(terms, normalizer.normalize_term).items()
+        },
+    )
+    return {k: [_Variant(*v) for v in vs] for k, vs in raw.items()}
 
 
 def _build(terms: Sequence[ProtectedTerm], table: dict[str, list[_Variant]]) -> _Automaton:
