@@ -152,17 +152,8 @@ class Checker:
         """
         when = parse_date(date) or document.meta.date or dt.date.today()
         live = [i for i, s in enumerate(document.segments) if s.text]
-        texts = [document.segments[i].text for i in live]
-        joined = "\n".join(texts)
-        whole = self.normalizer.normalize(joined)
+        whole, starts, pairs = self.normalizer.normalize_joined([document.segments[i].text for i in live])
         found = self.dictionary.scan(whole) if live else []
-        bounds: list[int] = []
-        pos = 0
-        for text in texts:
-            bounds += (pos, pos + len(text))
-            pos += len(text) + 1
-        n_bounds = bounds if whole.index is None else whole.index.searchsorted(bounds).tolist()
-        pairs = [(n_bounds[2 * j], n_bounds[2 * j + 1]) for j in range(len(live))]
         occurrences: list[list[tuple[int, int, int]] | None] = []
         k = 0
         for n_start, n_end in pairs:
@@ -174,7 +165,7 @@ class Checker:
                 k += 1
             occurrences.append(mine)
         return DocumentContext(
-            document, when, self.dictionary, live, joined, bounds[0::2], whole, pairs, occurrences
+            document, when, self.dictionary, live, whole.original, starts, whole, pairs, occurrences
         )
 
     # -- internals --------------------------------------------------------------------------

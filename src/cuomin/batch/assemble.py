@@ -137,21 +137,13 @@ def content_digest(doc: Document) -> tuple[str, bytes]:
     whitespace, traditional/simplified forms or page chrome outside the segments share it.
     HTML element paths are left out (templates differ between sites)."""
     h = hashlib.blake2b(digest_size=20)
-    # All segments normalised in one pass (line breaks, which normalisation keeps and never
-    # joins across, separate them), each then hashed from its slice.
-    whole = default_normalizer().normalize("\n".join(seg.text for seg in doc.segments))
-    text = whole.text
-    bounds: list[int] = []
-    pos = 0
-    for seg in doc.segments:
-        bounds += (pos, pos + len(seg.text))
-        pos += len(seg.text) + 1
-    n_bounds = bounds if whole.index is None else whole.index.searchsorted(bounds).tolist()
+    # All segments normalised in one pass, each then hashed from its slice.
+    whole, _starts, spans = default_normalizer().normalize_joined([seg.text for seg in doc.segments])
+    normalized_text = whole.text
     pieces: list[tuple[int, int]] = []
-    for i, seg in enumerate(doc.segments):
-        lo, hi = n_bounds[2 * i], n_bounds[2 * i + 1]
+    for seg, (lo, hi) in zip(doc.segments, spans):
         h.update(b"\0s\0" + _loc_key(seg.location).encode())
-        h.update(text[lo:hi].encode("utf-8", "surrogatepass"))
+        h.update(normalized_text[lo:hi].encode("utf-8", "surrogatepass"))
         for code, reason in seg.suppressions:
             h.update(f"\0x{code}|{reason}".encode())
         if hi - lo >= 2:
