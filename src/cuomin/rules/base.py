@@ -205,11 +205,7 @@ class DocumentContext:
         segment after each hit, so a pattern found in every line costs one search per
         segment at most. The answer is remembered, so rules that share a pattern (a cheap
         gate such as "a group of seven digits") share the search."""
-        key = (pattern, normalized)
-        found = self._matched.get(key)
-        if found is None:
-            found = self._matched[key] = self._search(pattern, normalized)
-        return [self.context(i) for i in found]
+        return [self.context(i) for i in self._positions(pattern, normalized)]
 
     def matching_any(self, patterns: Iterable[re.Pattern[str]], *, normalized: bool = True) -> list[RuleContext]:
         """The contexts, in order, that any of ``patterns`` matches in. Several patterns that
@@ -217,12 +213,17 @@ class DocumentContext:
         which the regular-expression engine tries at every position."""
         found: set[int] = set()
         for pattern in patterns:
-            key = (pattern, normalized)
-            hits = self._matched.get(key)
-            if hits is None:
-                hits = self._matched[key] = self._search(pattern, normalized)
-            found.update(hits)
+            found.update(self._positions(pattern, normalized))
         return [self.context(i) for i in sorted(found)]
+
+    def _positions(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
+        """Positions (in :attr:`contexts`) of the segments ``pattern`` matches in, searched
+        once per document and pattern."""
+        key = (pattern, normalized)
+        found = self._matched.get(key)
+        if found is None:
+            found = self._matched[key] = self._search(pattern, normalized)
+        return found
 
     def _search(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
         text = self.normalized_text if normalized else self.text
