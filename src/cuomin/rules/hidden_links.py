@@ -23,13 +23,13 @@ import functools
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
 from ..data import read_toml
-from ..model import Category, Document, Part, Severity
+from ..model import Category, Document, Part, Segment, Severity
 from ._support import option_strings
 from .base import DocumentContext, Hit, Rule, RuleContext
 
@@ -144,43 +144,34 @@ def _spam() -> _Spam:
     return _Spam(strong, weak, alternation(strong), alternation(strong + weak))
 
 
-def _link_owner(doc: DocumentContext, text: str, hidden: bool) -> tuple[RuleContext, tuple[int, int]]:
-    """The segment that reports a link and where (what :func:`_link_span` says of each
-    segment, asked once for the whole document)."""
+def _owner(segments: Sequence[Segment], text: str, hidden: bool) -> tuple[int, tuple[int, int]] | None:
+    """Which of ``segments`` reports a link, and where: the first that holds its text
+    (hidden segments first for hidden links), at that text; else the first non-empty
+    segment, with an empty span; None when every segment is empty."""
     label = text.strip()
     if label:
-        positions: Iterable[int] = range(len(doc))
+        order: Iterable[int] = range(len(segments))
         if hidden:
-            positions = sorted(positions, key=lambda i: 0 if _part(doc.segment(i)) is Part.HIDDEN else 1)
-        for i in positions:
-            pos = doc.segment(i).text.find(label)
+            order = sorted(order, key=lambda i: 0 if _part(segments[i]) is Part.HIDDEN else 1)
+        for i in order:
+            pos = segments[i].text.find(label)
             if pos != -1:
-                return doc.context(i), (pos, pos + len(label))
-    return doc.context(0), (0, 0)
+                return i, (pos, pos + len(label))
+    first = next((i for i, seg in enumerate(segments) if seg.text), None)
+    return None if first is None else (first, (0, 0))
+
+
+def _link_owner(doc: DocumentContext, text: str, hidden: bool) -> tuple[RuleContext, tuple[int, int]]:
+    """The segment that reports a link and where, asked once for the whole document."""
+    owner = _owner([doc.segment(i) for i in range(len(doc))], text, hidden)
+    assert owner is not None  # the caller has non-empty segments
+    return doc.context(owner[0]), owner[1]
 
 
 def _link_span(ctx: RuleContext, text: str, hidden: bool) -> tuple[int, int] | None:
-    """Where this segment reports a link: its text, if this is the first segment holding it
-    (hidden segments first for hidden links); an empty span on the first non-empty segment
-    when no segment holds it; None when another segment reports it."""
-    segments = ctx.document.segments
-    label = text.strip()
-
-    def holds(seg_index: int) -> bool:
-        seg = segments[seg_index]
-        return bool(label) and label in seg.text
-
-    order = list(range(len(segments)))
-    if hidden:
-        order.sort(key=lambda i: 0 if _part(segments[i]) is Part.HIDDEN else 1)
-    for i in order:
-        if holds(i):
-            if i != ctx.index:
-                return None
-            pos = ctx.text.find(label)
-            return pos, pos + len(label)
-    first = next((i for i, s in enumerate(segments) if s.text), None)
-    return (0, 0) if first == ctx.index else None
+    """Where this segment reports a link; None when another segment reports it."""
+    owner = _owner(ctx.document.segments, text, hidden)
+    return owner[1] if owner is not None and owner[0] == ctx.index else None
 
 
 def _part(segment: object) -> Part | None:
