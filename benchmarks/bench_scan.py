@@ -199,7 +199,9 @@ def main() -> None:
         # Ten words found in nearly every article: the worst case for a delta.
         common = ["改革开放", "人民群众", "经济建设", "社会主义", "基础设施", "生态环境", "科技创新", "乡村振兴", "营商环境", "依法治国"]
         timings: dict[str, object] = {"full_s": round(full, 1)}
-        header = "id,term,category,severity,suggestions,explanation,basis,allow,boundary,valid_from,valid_until,locked,tags,example_wrong,example_right,action,reason\n"
+        from cuomin.dictionary.records import COLUMNS
+
+        header = ",".join(COLUMNS) + "\n"
         added = layer / "bench.csv"
         if not added.exists():
             added.write_text(header, encoding="utf-8")
