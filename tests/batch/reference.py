@@ -14,6 +14,7 @@ from cuomin.batch.assemble import assemble
 from cuomin.batch.config import load_config
 from cuomin.batch.fingerprint import fingerprints
 from cuomin.batch.ledger import schema
+from cuomin.batch.items import loaded
 from cuomin.batch.sources import TreeSource
 
 #: The small test layer (tests/data/layers/mini).
@@ -23,7 +24,7 @@ MINI = Path(__file__).resolve().parent.parent / "data" / "layers" / "mini"
 def expected(root: Path, config: Path | None, checker: cuomin.Checker) -> dict[str, Counter[str]]:
     rules = load_config(config).rules
     out: dict[str, Counter[str]] = {}
-    for item in TreeSource(root).items():
+    for item in loaded(TreeSource(root).items()):
         doc = assemble(item, rules)
         found = list(checker.iter_findings(doc))
         out[item.key] = Counter(fingerprints(found))

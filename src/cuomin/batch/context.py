@@ -34,6 +34,7 @@ class ScanSettings:
     commit_size: int = 200  # documents per ledger transaction (at most)
     commit_seconds: float = 2.0
     mark_missing: bool = True
+    reread: bool = False  # read every file again, even those whose stamp is unchanged
 
 
 def checker_profile(settings: ScanSettings) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,6 +18,8 @@ from ..model import Category, Finding, Location, Part, Severity
 __all__ = [
     "Attachment",
     "SourceItem",
+    "Stamped",
+    "loaded",
     "problem",
     "CODE_DEAD_LINK",
     "CODE_ATTACHMENT_FETCH",
@@ -55,6 +58,7 @@ class SourceItem:
     column: str | None = None
     attachments: tuple[Attachment, ...] = ()
     problems: tuple[Finding, ...] = ()
+    stamp: str | None = None  # see Stamped; not part of raw_hash
 
     @property
     def raw_hash(self) -> str:
@@ -74,6 +78,30 @@ class SourceItem:
     def parts(self) -> tuple[str, ...]:
         """The files (paths or URLs) this document is made of."""
         return (self.path or self.url or self.key, *(a.ref for a in self.attachments))
+
+
+@dataclass(frozen=True, slots=True)
+class Stamped:
+    """A document that a source can vouch for without reading it: ``stamp`` is cheap to
+    get (sizes and modification times of the files it is made of) and changes whenever the
+    document's bytes may have. When the ledger holds the same stamp, the scanner treats the
+    document as unchanged; otherwise it calls ``load`` (None: the files could not be read,
+    logged by the source), whose item carries the stamp to be recorded."""
+
+    key: str
+    stamp: str
+    load: Callable[[], SourceItem | None]
+
+
+def loaded(items: Iterable[SourceItem | Stamped]) -> Iterator[SourceItem]:
+    """Every item read (stamped ones loaded now; those that could not be read left out)."""
+    for item in items:
+        if isinstance(item, Stamped):
+            got = item.load()
+            if got is None:
+                continue
+            item = got
+        yield item
 
 
 def problem(

@@ -22,12 +22,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from ..errors import CuominError
 from .context import CheckContext, ScanSettings
 from .delta import DictDelta
-from .items import SourceItem
+from .items import SourceItem, Stamped
 from .ledger import (
     DocState,
     DocUpdate,
@@ -39,9 +39,8 @@ from .ledger import (
 )
 from .pool import WorkerPool
 from .progress import Progress
-from .signature import may_contain
 from .sources.base import Source
-from .worker import Checked, CheckJob, Extracted, WorkerConfig, check_many, extract_many
+from .worker import Checked, CheckJob, Extracted, ProbeJob, WorkerConfig, check_many, extract_many, probe_many
 
 __all__ = ["Scanner", "ScanSummary"]
 
@@ -49,6 +48,7 @@ log = logging.getLogger(__name__)
 _LOOKUP_BATCH: Final = 256
 _LRU_SIZE: Final = 4096
 
+_Item = TypeVar("_Item", SourceItem, SourceItem | Stamped)
 # (findings or None, error or None, copied?) -> the document's update
 _Done = Callable[[list[dict[str, Any]] | None, str | None, bool], DocUpdate]
 
@@ -90,30 +90,44 @@ class _Pipeline:
         self._last_commit = time.monotonic()
 
     # -- entry points -----------------------------------------------------------------------
-    def feed(self, item: SourceItem, state: DocState | None) -> None:
+    def feed(self, item: SourceItem | Stamped, state: DocState | None) -> None:
         if item.key in self._keys:
             log.debug("%s: listed twice in one run; keeping the first", item.key)
             self.progress.advance()
             return
-        ctx, run = self.ctx, self.run
-        raw = item.raw_hash
-        if state is not None and state.status == "ok" and state.raw_hash == raw and state.profile == ctx.profile:
-            if state.dict_fingerprint == ctx.fingerprint:
-                if state.last_run == run.id:  # done before an interruption of this run
-                    self.progress.advance()
-                    return
-                self._keys.add(item.key)
-                self._ready.append(DocUpdate(self.run.site, item.key, "unchanged", state))
-                self._maybe_commit()
+        if isinstance(item, Stamped):
+            if not self.settings.reread and state is not None and state.stamp == item.stamp and self._same(state):
                 return
-            self._keys.add(item.key)
-            self.feed_delta(state)
+            loaded = item.load()
+            if loaded is None:  # could not be read (the source logged why)
+                return
+            item = loaded
+        if state is not None and state.raw_hash == item.raw_hash and self._same(state, item.stamp):
             return
         self._keys.add(item.key)
         self._extract_buf.append((item, state))
         if len(self._extract_buf) >= self.settings.batch_size:
             self._submit_extract()
         self._pump()
+
+    def _same(self, state: DocState, stamp: str | None = None) -> bool:
+        """The document's bytes are those the ledger has: handle it without reading it
+        (nothing to do, or a recheck of its stored text after a dictionary change); False
+        if it needs extracting all the same (it failed, or the rules changed)."""
+        ctx, run = self.ctx, self.run
+        if state.status != "ok" or state.profile != ctx.profile:
+            return False
+        self._keys.add(state.key)
+        if state.dict_fingerprint != ctx.fingerprint:
+            self.feed_delta(state)
+            return True
+        if state.last_run == run.id:  # done before an interruption of this run
+            self.progress.advance()
+            return True
+        fields = {"stamp": stamp} if stamp is not None and stamp != state.stamp else {}
+        self._ready.append(DocUpdate(run.site, state.key, "unchanged", state, fields=fields))
+        self._maybe_commit()
+        return True
 
     def feed_delta(self, state: DocState, rules_changed: bool = False) -> None:
         """A document whose stored text is rechecked (dictionary or rules changed, bytes did
@@ -156,18 +170,41 @@ class _Pipeline:
         if not batch:
             return
         # Documents that cannot contain any rechecked term keep their findings untouched
-        # (those of removed entries retire): decided from signatures, text never read.
-        sigs = self.ledger.signatures(s.content_hash for s, d in batch if s.content_hash and d is not None and not d.full)
-        rest: list[tuple[DocState, DictDelta | None]] = []
+        # (those of removed entries retire): decided from signatures, text never read. The
+        # signatures are tested in the pool (decompressing them is most of a rescan's work).
+        recheck: list[tuple[DocState, DictDelta | None]] = []
+        probe: dict[int, list[tuple[DocState, DictDelta]]] = {}  # documents of the same delta
         for state, delta in batch:
-            if (delta is not None and not delta.full and state.content_hash
-                    and not (delta.recheck and may_contain(sigs.get(state.content_hash), delta.probes))):  # fmt: skip
-                fields = {"dict_fingerprint": self.ctx.fingerprint, "checked_run": self.run.id}
-                self._ready.append(DocUpdate(self.run.site, state.key, "delta", state, fields=fields, findings=[],
-                                             retire=delta.retire))  # fmt: skip
+            if delta is None or delta.full or not state.content_hash:
+                recheck.append((state, delta))
+            elif not delta.recheck:
+                self._unaffected(state, delta)
             else:
-                rest.append((state, delta))
-        batch = rest
+                probe.setdefault(id(delta), []).append((state, delta))
+        if probe:
+            sigs = self.ledger.signatures(state.content_hash or "" for group in probe.values() for state, _d in group)
+            for group in probe.values():
+                job = ProbeJob([sigs.get(state.content_hash or "") for state, _d in group], group[0][1].probes)
+                self._futures[self.pool.submit(probe_many, job)] = ("probe", group)
+        self._recheck(recheck)
+
+    def _unaffected(self, state: DocState, delta: DictDelta) -> None:
+        """The dictionary change cannot touch this document: new version, same findings."""
+        fields = {"dict_fingerprint": self.ctx.fingerprint, "checked_run": self.run.id}
+        self._ready.append(DocUpdate(self.run.site, state.key, "delta", state, fields=fields, findings=[],
+                                     retire=delta.retire))  # fmt: skip
+
+    def _probed(self, group: list[tuple[DocState, DictDelta]], may_contain: list[bool]) -> None:
+        recheck: list[tuple[DocState, DictDelta | None]] = []
+        for (state, delta), may in zip(group, may_contain):
+            if may:
+                recheck.append((state, delta))
+            else:
+                self._unaffected(state, delta)
+        self._recheck(recheck)
+
+    def _recheck(self, batch: list[tuple[DocState, DictDelta | None]]) -> None:
+        """Recheck the stored text of these documents (with the changed entries, or all)."""
         if not batch:
             self._maybe_commit()
             return
@@ -205,7 +242,9 @@ class _Pipeline:
                 results = future.result()
             except Exception as exc:
                 raise CuominError(f"检查进程意外退出（{type(exc).__name__}: {exc}）；已检查的结果已保存，可重新运行以继续") from exc
-            if kind == "extract":
+            if kind == "probe":
+                self._probed(payload, results)
+            elif kind == "extract":
                 # One query for the batch (which contents have an identical copy checked
                 # already), not one per article.
                 self._prefetch_copies([e.check_key for e in results if e.error is None and e.check_key])
@@ -221,14 +260,14 @@ class _Pipeline:
     def _extracted(self, item: SourceItem, state: DocState | None, e: Extracted) -> None:
         ctx, run = self.ctx, self.run
         if e.error is not None:
-            fields = {**e.fields, "raw_hash": e.raw_hash, "status": "error", "error": e.error,
+            fields = {**e.fields, "raw_hash": e.raw_hash, "stamp": item.stamp, "status": "error", "error": e.error,
                       "profile": ctx.profile, "checked_run": run.id}  # fmt: skip
             self._ready.append(DocUpdate(run.site, e.key, "failed", state, fields=fields, parts=e.parts))
             return
         check_key = e.check_key
         assert check_key is not None and e.content_hash is not None and e.blob is not None
-        fields = {**e.fields, "raw_hash": e.raw_hash, "content_hash": e.content_hash, "check_key": check_key,
-                  "status": "ok", "error": None, "profile": ctx.profile, "dict_fingerprint": ctx.fingerprint,
+        fields = {**e.fields, "raw_hash": e.raw_hash, "stamp": item.stamp, "content_hash": e.content_hash,
+                  "check_key": check_key, "status": "ok", "error": None, "profile": ctx.profile, "dict_fingerprint": ctx.fingerprint,
                   "checked_run": run.id}  # fmt: skip
         if (state is not None and state.status == "ok" and state.check_key == check_key
                 and state.dict_fingerprint == ctx.fingerprint and state.profile == ctx.profile):  # fmt: skip
@@ -367,8 +406,8 @@ class _Pipeline:
         self.progress.advance(len(batch))
 
 
-def _chunks(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
-    chunk: list[SourceItem] = []
+def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    chunk: list[_Item] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -435,7 +474,7 @@ class Scanner:
                 close()
             self.progress.finish()
 
-    def _feed(self, pipe: _Pipeline, items: Iterable[SourceItem], site: str) -> None:
+    def _feed(self, pipe: _Pipeline, items: Iterable[SourceItem | Stamped], site: str) -> None:
         for chunk in _chunks(items, _LOOKUP_BATCH):
             states = self.ledger.doc_states(site, [item.key for item in chunk])
             for item in chunk:

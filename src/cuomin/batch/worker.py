@@ -26,8 +26,10 @@ from .delta import subset_dictionary
 from .fingerprint import finding_row, fingerprints
 from .items import SourceItem
 from .metadata import MetaRules
+from .signature import may_contain_many
 
-__all__ = ["WorkerConfig", "Extracted", "CheckJob", "Checked", "init_worker", "extract_many", "check_many"]
+__all__ = ["WorkerConfig", "Extracted", "CheckJob", "Checked", "ProbeJob", "init_worker", "extract_many", "check_many",
+           "probe_many"]
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,9 @@ _checkers: dict[str, Checker] = {}
 
 
 def init_worker(config: WorkerConfig, in_subprocess: bool = False) -> None:
-    """Pool initializer: remember the configuration and build the main checker now.
+    """Pool initializer: remember the configuration. Checkers are built when a job first
+    needs them (a rescan after a dictionary change needs only the changed entries'), and
+    then kept for every later job.
 
     A pool process ignores Ctrl-C: the main process handles it and shuts the pool down."""
     global _config
@@ -98,7 +102,6 @@ def init_worker(config: WorkerConfig, in_subprocess: bool = False) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _config = config
     _checkers.clear()
-    _checker(("all",))
 
 
 def _checker(mode: tuple[Any, ...]) -> Checker:
@@ -211,3 +214,16 @@ def check_one(job: CheckJob) -> Checked:
 
 def check_many(jobs: Sequence[CheckJob]) -> list[Checked]:
     return [check_one(job) for job in jobs]
+
+
+@dataclass(slots=True)
+class ProbeJob:
+    """Stored bigram signatures to test against the terms a dictionary change rechecks."""
+
+    signatures: list[bytes | None]
+    probes: tuple[tuple[int, ...], ...]
+
+
+def probe_many(job: ProbeJob) -> list[bool]:
+    """Per signature: could one of the terms occur in that content?"""
+    return [bool(may) for may in may_contain_many(job.signatures, job.probes)]

@@ -46,6 +46,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rescan", action="store_true", help="不读来源，用台账中保存的文本按当前词库复查")
     p.add_argument("--commit-size", type=int, default=200, metavar="N", help="每个数据库事务最多写入多少篇文档（默认 200）")
     p.add_argument("--keep-missing", action="store_true", help="来源中已不存在的文档不标记为已删除")
+    p.add_argument("--reread", action="store_true",
+                   help="目录来源：重新读取每个文件（默认跳过大小和修改时间都未变、且其他文件也未变的文章）")
     p.add_argument("--engine", choices=("local", "spark"), default="local",
                    help="local：本机进程池（默认）；spark：在 Spark 集群上提取和检查（见 docs/distributed.md）")  # fmt: skip
     g = p.add_argument_group("在线爬取")
@@ -140,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         rules=config.rules,
         mark_missing=not args.keep_missing,
         commit_size=args.commit_size,
+        reread=args.reread,
     )
     if args.engine == "spark" and not args.rescan:  # --rescan reads only the ledger: local
         return spark_cli.run(args, config, settings, _progress(args), lambda: _source(args, config), _summary)

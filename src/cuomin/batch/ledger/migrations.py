@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     inspect,
     select,
     text,
@@ -56,7 +57,11 @@ def _v1(conn: Connection) -> None:
     # texts as it was in version 1 (migration 3 adds a column)
     _create(conn, Table("texts", MetaData(), Column("content_hash", String(40), primary_key=True),
                         Column("data", LargeBinary, nullable=False), Column("size", Integer, nullable=False)))  # fmt: skip
-    for table in (s.runs, s.dictionaries, s.documents, s.findings):
+    # documents as it was in version 1 (migration 4 adds a column)
+    columns = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+               for c in s.documents.columns if c.name != "stamp"]  # fmt: skip
+    documents = Table("documents", MetaData(), *columns, UniqueConstraint("site", "key", name="uq_documents_site_key"))
+    for table in (s.runs, s.dictionaries, documents, s.findings):
         _create(conn, table)
     _index(conn, _index_named(s.documents, "ix_documents_check"))
     _index(conn, _index_named(s.documents, "ix_documents_site_unit"))
@@ -73,10 +78,16 @@ def _v3(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE texts ADD COLUMN bigrams {kind}"))
 
 
+def _v4(conn: Connection) -> None:
+    kind = s.documents.c.stamp.type.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE documents ADD COLUMN stamp {kind}"))
+
+
 MIGRATIONS: Final[tuple[tuple[int, str, Callable[[Connection], None]], ...]] = (
     (1, "initial schema: runs, dictionaries, texts, documents, findings", _v1),
     (2, "parts of documents (orphan attachments); index findings by fingerprint", _v2),
     (3, "bigram signatures of stored texts (rescans skip what a new entry cannot match)", _v3),
+    (4, "file stamps of documents (scans skip reading files whose sizes and times are unchanged)", _v4),
 )
 LATEST: Final = MIGRATIONS[-1][0]
 

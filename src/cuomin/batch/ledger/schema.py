@@ -105,6 +105,8 @@ documents = Table(
     Column("last_run", Integer, nullable=False),
     Column("checked_run", Integer),
     Column("copy_of", Integer),
+    # migration 4: sizes and modification times of the files the document was read from
+    Column("stamp", String(40)),
     UniqueConstraint("site", "key", name="uq_documents_site_key"),
 )
 Index("ix_documents_check", documents.c.check_key, documents.c.dict_fingerprint)

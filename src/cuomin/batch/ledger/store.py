@@ -61,6 +61,7 @@ class DocState:
     status: str
     date: dt.date | None
     last_run: int
+    stamp: str | None = None  # the source's stamp of the files it was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,7 @@ class Ledger:
     def doc_states(self, site: str, keys: Sequence[str]) -> dict[str, DocState]:
         d = s.documents
         cols = (d.c.id, d.c.key, d.c.raw_hash, d.c.content_hash, d.c.check_key, d.c.dict_fingerprint,
-                d.c.profile, d.c.status, d.c.date, d.c.last_run)  # fmt: skip
+                d.c.profile, d.c.status, d.c.date, d.c.last_run, d.c.stamp)  # fmt: skip
         out: dict[str, DocState] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(keys), _LOOKUP_CHUNK):
@@ -199,7 +200,7 @@ class Ledger:
         """Every document (of a site), in id order, in batches (for rescans without a source)."""
         d = s.documents
         cols = (d.c.id, d.c.key, d.c.raw_hash, d.c.content_hash, d.c.check_key, d.c.dict_fingerprint,
-                d.c.profile, d.c.status, d.c.date, d.c.last_run)  # fmt: skip
+                d.c.profile, d.c.status, d.c.date, d.c.last_run, d.c.stamp)  # fmt: skip
         last = 0
         while True:
             query = select(*cols, d.c.site).where(d.c.id > last, d.c.status == "ok").order_by(d.c.id).limit(batch)

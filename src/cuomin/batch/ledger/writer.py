@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
@@ -95,7 +96,7 @@ def _write_documents(conn: Connection, run_id: int, updates: Sequence[DocUpdate]
     the columns they set, so that each group is one executemany."""
     d = s.documents
     ids: dict[int, int] = {}
-    changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    same: dict[tuple[tuple[str, Any], ...], list[int]] = {}  # the same values set on these ids
     fresh: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
     for i, u in enumerate(updates):
         if u.state is not None:
@@ -104,11 +105,18 @@ def _write_documents(conn: Connection, run_id: int, updates: Sequence[DocUpdate]
             values["last_run"] = run_id
             if u.kind == "unchanged" and not u.fields:
                 values["status"] = "ok"
-            changed.setdefault(tuple(sorted(values)), []).append({"b_id": u.state.id, **{f"b_{k}": v for k, v in values.items()}})
+            same.setdefault(tuple(sorted(values.items(), key=itemgetter(0))), []).append(u.state.id)
         else:
             values = dict(u.fields)
             values.update(site=u.site, key=u.key, first_run=run_id, last_run=run_id)
             fresh.setdefault(tuple(sorted(values)), []).append((i, values))
+    # A rescan sets the same new version on most documents: one statement for all of them.
+    changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for items, doc_ids in same.items():
+        if len(doc_ids) > 1:
+            conn.execute(update(d).where(d.c.id.in_(doc_ids)).values(dict(items)))
+            continue
+        changed.setdefault(tuple(k for k, _v in items), []).append({"b_id": doc_ids[0], **{f"b_{k}": v for k, v in items}})
     for columns, rows in changed.items():
         conn.execute(update(d).where(d.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns}), rows)
     for _columns, items in fresh.items():
@@ -127,10 +135,17 @@ def _write_findings(
     counts = {"findings_new": 0, "findings_resolved": 0}
     touched = {ids[i]: u for i, u in enumerate(updates) if u.findings is not None}
     existing: dict[int, list[Any]] = {}
-    if touched:
-        cols = (f.c.id, f.c.document_id, f.c.fingerprint, f.c.code, f.c.entry, f.c.resolved_run, f.c.review,
-                f.c.review_run)  # fmt: skip
-        for row in conn.execute(select(*cols).where(f.c.document_id.in_(list(touched)))):
+    # A delta that found nothing can only retire findings of the entries it rechecked.
+    narrow = {i: u for i, u in touched.items() if u.kind == "delta" and not u.findings and not u.retire_all_dictionary}
+    cols = (f.c.id, f.c.document_id, f.c.fingerprint, f.c.code, f.c.entry, f.c.resolved_run, f.c.review,
+            f.c.review_run)  # fmt: skip
+    wide = [i for i in touched if i not in narrow]
+    if wide:
+        for row in conn.execute(select(*cols).where(f.c.document_id.in_(wide))):
+            existing.setdefault(row.document_id, []).append(row)
+    entries = sorted(set().union(*(u.retire or () for u in narrow.values())))
+    if narrow and entries:
+        for row in conn.execute(select(*cols).where(f.c.document_id.in_(list(narrow)), f.c.entry.in_(entries))):
             existing.setdefault(row.document_id, []).append(row)
     inserts: list[dict[str, Any]] = []
     refresh: list[dict[str, Any]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from ..items import SourceItem
+from ..items import SourceItem, Stamped
 
 __all__ = ["Source", "LinkedLookup"]
 
@@ -28,7 +28,7 @@ class Source(Protocol):
 
     def count(self) -> int | None: ...
 
-    def items(self) -> Iterator[SourceItem]: ...
+    def items(self) -> Iterator[SourceItem | Stamped]: ...
 
     def orphans(self, linked: LinkedLookup) -> Iterator[SourceItem]: ...
 

@@ -3,10 +3,18 @@
 Links are resolved like a browser would (relative to the page, ``<base>`` honoured; links
 to the site's own ``base_url`` map back into the tree). A linked file that is missing is a
 dead link of the article. Files no article links to are checked on their own afterwards.
+
+Articles come as :class:`~cuomin.batch.items.Stamped`: a stamp made of the page's size and
+modification time and of those of every other file of the tree (attachments' bytes, and
+which pages exist, decide an article's attachments and dead links). A scan whose ledger
+holds the same stamp does not read the article again; after any file other than an article
+page changed, or a page was added or removed, every article is read again.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import posixpath
@@ -18,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from ...errors import InputError
 from ...extract import SUPPORTED_SUFFIXES
 from ...model import Category, Location, Part, Severity
-from ..items import CODE_DEAD_LINK, Attachment, SourceItem, problem
+from ..items import CODE_DEAD_LINK, Attachment, SourceItem, Stamped, problem
 from ..links import (
     ATTACHMENT_SUFFIXES,
     PAGE_SUFFIXES,
@@ -92,18 +100,47 @@ class TreeSource:
             raise OSError(f"文件过大（{size // (1024 * 1024)} MB）")
         return path.read_bytes()
 
-    def items(self) -> Iterator[SourceItem]:
+    def items(self) -> Iterator[Stamped]:
+        surroundings = self._surroundings()
         for rel, path in self._walk():
             if posixpath.splitext(rel)[1].lower() not in _ARTICLE_SUFFIXES:
                 continue
             try:
-                data = self._read(path)
+                st = path.stat()
             except OSError as exc:
                 log.warning("%s: %s", path, exc)
                 continue
-            yield self._article(rel, data)
+            h = hashlib.blake2b(surroundings, digest_size=20)
+            h.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+            stamp = h.hexdigest()
+            yield Stamped(rel, stamp, functools.partial(self._load, rel, path, stamp))
 
-    def _article(self, rel: str, data: bytes) -> SourceItem:
+    def _surroundings(self) -> bytes:
+        """What every article's stamp shares: the tree's other files (size and modification
+        time; only the names of pages, whose existence is all an article sees of them)."""
+        h = hashlib.blake2b(digest_size=20)
+        h.update(f"{self.site}\0{self.base_url or ''}".encode("utf-8", "surrogatepass"))
+        for rel, path in self._walk():
+            suffix = posixpath.splitext(rel)[1].lower()
+            if suffix in _ARTICLE_SUFFIXES or suffix in PAGE_SUFFIXES:
+                h.update(f"\0p{rel}".encode("utf-8", "surrogatepass"))
+                continue
+            try:
+                st = path.stat()
+                h.update(f"\0f{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+            except OSError:
+                h.update(f"\0x{rel}".encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def _load(self, rel: str, path: Path, stamp: str | None = None) -> SourceItem | None:
+        try:
+            data = self._read(path)
+        except OSError as exc:
+            log.warning("%s: %s", path, exc)
+            return None
+        return self._article(rel, data, stamp)
+
+    def _article(self, rel: str, data: bytes, stamp: str | None = None) -> SourceItem:
         attachments: list[Attachment] = []
         problems = []
         for link in page_links(data, _ROOT + rel):
@@ -135,6 +172,7 @@ class TreeSource:
             path=rel,
             attachments=tuple(attachments),
             problems=tuple(problems),
+            stamp=stamp,
         )
 
     def orphans(self, linked: LinkedLookup) -> Iterator[SourceItem]:

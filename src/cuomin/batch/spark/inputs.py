@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ...errors import ConfigError
-from ..items import SourceItem
+from ..items import SourceItem, loaded
 from ..sources.base import LinkedLookup, Source
 from ..sources.sql import SQL_FIELDS, SqlSource
 from ..sources.tree import TreeSource
@@ -252,7 +252,7 @@ class DriverInput:
         return self.source.count()
 
     def rdds(self, spark: SparkSession, partitions: int | None) -> Iterator[RDD[SourceItem]]:
-        return item_rdds(spark, self.source.items(), partitions)
+        return item_rdds(spark, loaded(self.source.items()), partitions)
 
     def orphans(self, linked: LinkedLookup) -> Iterator[SourceItem]:
         return self.source.orphans(linked)
