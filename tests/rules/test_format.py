@@ -59,3 +59,18 @@ def test_meta_keywords_are_not_prose(run: RuleRunner) -> None:
     assert [(f.match, f.location.part.value if f.location else None) for f in run.document(["FT003", "FT004"], doc)] == [
         (",", "body")
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["《", "》", "“", "”", "（", "）", "(", ")", "中", "文", "。", "\n", "\r\n", "\u2028", "1"]),
+                max_size=40))
+def test_the_balanced_shortcut_reports_exactly_what_the_full_scan_does(chars: list[str]) -> None:
+    """FT002 skips the paragraph scan when every line is balanced: the scan must then find
+    nothing."""
+    from cuomin.rules.format import _FLAT_LINES_RE, UnbalancedPairRule
+
+    text = "".join(chars)
+    rule = UnbalancedPairRule()
+    full = [(h.start, h.end, h.explanation) for h in rule._unbalanced(text)]
+    if _FLAT_LINES_RE.fullmatch(text) is not None:
+        assert full == []

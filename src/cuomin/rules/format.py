@@ -67,10 +67,14 @@ _PAIR_RE: Final = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSER
 # One line whose pairs are all closed and none nested: what most paragraphs are, and where
 # the rule has nothing to report. Written as "other* (pair other*)*", which a regular
 # expression engine matches in one pass without backtracking.
-_OTHER: Final = "[^" + re.escape("".join(_OPENERS) + "".join(_CLOSERS)) + "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]"
+_BREAKS: Final = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines ends a line
+_OTHER: Final = "[^" + re.escape("".join(_OPENERS) + "".join(_CLOSERS)) + _BREAKS + "]"
 _FLAT_BALANCED_RE: Final = re.compile(
     f"{_OTHER}*(?:(?:" + "|".join(f"{re.escape(o)}{_OTHER}*{re.escape(c)}" for o, c in _OPENERS.items()) + f"){_OTHER}*)*"
 )
+# Every line flat and balanced: then so is every paragraph (a run of lines), and there is
+# nothing to report. Most multi-line texts (a plain-text submission) are like this.
+_FLAT_LINES_RE: Final = re.compile(f"(?:{_FLAT_BALANCED_RE.pattern})(?:[{_BREAKS}](?:{_FLAT_BALANCED_RE.pattern}))*")
 _LIST_MARK_RE: Final = re.compile(r"(?:^|(?<=[\s；;。，,：:]))[0-9a-zA-Z一二三四五六七八九十①-⑳]{1,3}$", re.M)
 _EMOTICON_RE: Final = re.compile(r"[:;][-']?$")
 
@@ -120,8 +124,12 @@ class UnbalancedPairRule(Rule):
         text = ctx.text
         if not _prose(ctx) or not any(c in text for c in "“”《》（）【】〔〕「」『』()"):
             return
-        if _FLAT_BALANCED_RE.fullmatch(text) is not None:
-            return  # one line, every pair closed, none nested
+        if _FLAT_LINES_RE.fullmatch(text) is not None:
+            return  # in every line, every pair closed and none nested
+        yield from self._unbalanced(text)
+
+    def _unbalanced(self, text: str) -> Iterator[Hit]:
+        """The pairs left open or closed twice, paragraph by paragraph."""
         paragraphs = list(_paragraphs(text))
         for n, (lo, hi) in enumerate(paragraphs):
             stack: list[tuple[str, int]] = []
