@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
-import multiprocessing
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Final
 
 from ..checker import Checker
 from ..errors import CuominError
@@ -91,19 +93,35 @@ def _compile_in_child(jobs: list[tuple[list[str], str | None]]) -> None:
         load_dictionary(layers or None, cache_dir=cache_dir)
 
 
+#: Niceness of the compiling child: on a busy machine it takes the CPU the serving workers
+#: leave, so a reload under load slows no request (it takes longer itself instead).
+_COMPILE_NICENESS: Final = 10
+# (niceness first, before the imports that are most of the child's work)
+_COMPILE_SCRIPT: Final = (
+    f"import os; hasattr(os, 'nice') and os.nice({_COMPILE_NICENESS}); import json, sys; "
+    "from cuomin.server.stacks import _compile_in_child; _compile_in_child(json.load(sys.stdin))"
+)
+
+
 def warm_caches(config: ServerConfig) -> None:
-    """Compile changed dictionaries in a child process, so that the compile (pure Python,
-    holding the GIL for up to seconds) does not slow the requests this worker is serving;
-    the reload then only loads the compiled cache. Failures are left to the in-process
-    build, which reports them properly."""
+    """Compile changed dictionaries in a child process at low priority, so that the compile
+    (pure Python, holding the GIL for up to seconds) slows neither the requests this worker
+    is serving nor, on a busy machine, those of the other workers; the reload then only
+    loads the compiled cache. Failures are left to the in-process build, which reports them
+    properly."""
     try:
         stacks, _ = config.stacks()
     except CuominError:
         return
     jobs = [(list(s.layers), config.cache_dir) for s in stacks]
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            pool.submit(_compile_in_child, jobs).result(timeout=600)
+        result = subprocess.run(
+            [sys.executable, "-c", _COMPILE_SCRIPT], input=json.dumps(jobs).encode("utf-8"),
+            capture_output=True, timeout=600, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {result.returncode}"]
+            raise RuntimeError(tail[0])
     except Exception as exc:  # noqa: BLE001 - any failure: compile in-process instead
         log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
 
