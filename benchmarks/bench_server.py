@@ -165,14 +165,19 @@ def server_cpu_seconds(root: int) -> float:
 
 
 class Reloader:
-    """One reload, a third of the way into a run, on a thread of its own."""
+    """One reload, a third of the way into a run, on a thread of its own (none when
+    ``enabled`` is false: the same load without a reload, for comparison)."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, enabled: bool = True) -> None:
         self.server = server
+        self.enabled = enabled
         self.statuses: list[int] = []
         self._thread: threading.Thread | None = None
 
     def schedule(self, after: float) -> None:
+        if not self.enabled:
+            return
+
         def fire() -> None:
             time.sleep(after)
             self.statuses.append(self.server.reload())
@@ -260,6 +265,7 @@ def main() -> int:
     ap.add_argument("--select", default="", help="rule code prefixes for the served stack (default: all rules)")
     ap.add_argument("--inline-chars", type=int, help="[limits] inline_chars of the server (default: its own)")
     ap.add_argument("--loadgen", choices=("auto", "wrk", "httpx"), default="auto")
+    ap.add_argument("--no-reload", action="store_true", help="no reload during the runs (to see what a reload costs)")
     args = ap.parse_args()
     loadgen = args.loadgen
     if loadgen == "auto":
@@ -281,7 +287,7 @@ def main() -> int:
                     path.write_text(json.dumps({"text": text, "date": "2024-06-01"}, ensure_ascii=False), encoding="utf-8")
                     bodies.append(path)
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
-                    reloader = Reloader(server)
+                    reloader = Reloader(server, enabled=not args.no_reload)
                     try:
                         result = run(server, bodies, concurrency, count, reloader)
                     finally:
@@ -290,10 +296,10 @@ def main() -> int:
                     cpu_ms = (cpu_after - cpu_before) * 1000 / max(result["requests"] + result.get("warmup", 0), 1)
                     cpu_before = cpu_after
                     statuses = reloader.statuses
-                    ok = all(s == 200 for s in statuses)
+                    ok = bool(statuses) and all(s == 200 for s in statuses)
                     print(f"| {label} | {concurrency} | {result['requests']} | {result['rps']:.0f} | "
                           f"{result['p50_ms']:.2f} | {result['p99_ms']:.2f} | {result['errors']} | "
-                          f"{len(statuses)} ({'yes' if ok else 'NO'}) | {cpu_ms:.2f} |", flush=True)
+                          f"{len(statuses)} ({'yes' if ok else 'NO' if statuses else '–'}) | {cpu_ms:.2f} |", flush=True)
         finally:
             server.stop()
     return 0
