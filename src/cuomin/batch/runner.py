@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 _LOOKUP_BATCH: Final = 256
 _LRU_SIZE: Final = 4096
 
-_Item = TypeVar("_Item", SourceItem, SourceItem | Stamped)
+_T = TypeVar("_T")
 # (findings or None, error or None, copied?) -> the document's update
 _Done = Callable[[list[dict[str, Any]] | None, str | None, bool], DocUpdate]
 
@@ -96,13 +96,13 @@ class _Pipeline:
             self.progress.advance()
             return
         if isinstance(item, Stamped):
-            if not self.settings.reread and state is not None and state.stamp == item.stamp and self._same(state):
+            if not self.settings.reread and state is not None and state.stamp == item.stamp and self._handled_from_ledger(state):
                 return
             loaded = item.load()
             if loaded is None:  # could not be read (the source logged why)
                 return
             item = loaded
-        if state is not None and state.raw_hash == item.raw_hash and self._same(state, item.stamp):
+        if state is not None and state.raw_hash == item.raw_hash and self._handled_from_ledger(state, item.stamp):
             return
         self._keys.add(item.key)
         self._extract_buf.append((item, state))
@@ -110,7 +110,7 @@ class _Pipeline:
             self._submit_extract()
         self._pump()
 
-    def _same(self, state: DocState, stamp: str | None = None) -> bool:
+    def _handled_from_ledger(self, state: DocState, stamp: str | None = None) -> bool:
         """The document's bytes are those the ledger has: handle it without reading it
         (nothing to do, or a recheck of its stored text after a dictionary change); False
         if it needs extracting all the same (it failed, or the rules changed)."""
@@ -406,8 +406,8 @@ class _Pipeline:
         self.progress.advance(len(batch))
 
 
-def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
-    chunk: list[_Item] = []
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    chunk: list[_T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:

@@ -46,6 +46,12 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _ARTICLE_SUFFIXES: Final = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 
 
+def _file_stamp(kind: str, rel: str, st: os.stat_result | None = None) -> bytes:
+    """One file's part of a stamp: its kind, path and, when given, size and modification time."""
+    shape = f"\0{st.st_size}\0{st.st_mtime_ns}" if st is not None else ""
+    return f"\0{kind}{rel}{shape}".encode("utf-8", "surrogatepass")
+
+
 class TreeSource:
     exhaustive = True
 
@@ -111,7 +117,7 @@ class TreeSource:
                 log.warning("%s: %s", path, exc)
                 continue
             h = hashlib.blake2b(surroundings, digest_size=20)
-            h.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+            h.update(_file_stamp("", rel, st))
             stamp = h.hexdigest()
             yield Stamped(rel, stamp, functools.partial(self._load, rel, path, stamp))
 
@@ -121,15 +127,13 @@ class TreeSource:
         h = hashlib.blake2b(digest_size=20)
         h.update(f"{self.site}\0{self.base_url or ''}".encode("utf-8", "surrogatepass"))
         for rel, path in self._walk():
-            suffix = posixpath.splitext(rel)[1].lower()
-            if suffix in _ARTICLE_SUFFIXES or suffix in PAGE_SUFFIXES:
-                h.update(f"\0p{rel}".encode("utf-8", "surrogatepass"))
+            if posixpath.splitext(rel)[1].lower() in PAGE_SUFFIXES:  # articles included
+                h.update(_file_stamp("p", rel))
                 continue
             try:
-                st = path.stat()
-                h.update(f"\0f{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+                h.update(_file_stamp("f", rel, path.stat()))
             except OSError:
-                h.update(f"\0x{rel}".encode("utf-8", "surrogatepass"))
+                h.update(_file_stamp("x", rel))
         return h.digest()
 
     def _load(self, rel: str, path: Path, stamp: str | None = None) -> SourceItem | None:
