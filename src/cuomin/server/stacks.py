@@ -93,8 +93,9 @@ def _compile_in_child(jobs: list[tuple[list[str], str | None]]) -> None:
         load_dictionary(layers or None, cache_dir=cache_dir)
 
 
-#: Niceness of the compiling child: on a busy machine it takes the CPU the serving workers
-#: leave, so a reload under load slows no request (it takes longer itself instead).
+#: Niceness of the compiling child: on a busy machine it mostly takes the CPU the serving
+#: workers leave, so a reload under load slows requests less (and takes longer itself). On 2
+#: cores it still raised the p99 of a loaded run (see benchmarks/results/server.md).
 _COMPILE_NICENESS: Final = 10
 # (niceness first, before the imports that are most of the child's work)
 _COMPILE_SCRIPT: Final = (
@@ -105,9 +106,9 @@ _COMPILE_SCRIPT: Final = (
 
 def warm_caches(config: ServerConfig) -> None:
     """Compile changed dictionaries in a child process at low priority, so that the compile
-    (pure Python, holding the GIL for up to seconds) slows neither the requests this worker
-    is serving nor, on a busy machine, those of the other workers; the reload then only
-    loads the compiled cache. Failures are left to the in-process build, which reports them
+    (pure Python, holding the GIL for up to seconds) does not hold up the requests this
+    worker is serving and yields the CPU to the serving workers where it can; the reload
+    then only loads the compiled cache. Failures are left to the in-process build, which reports them
     properly."""
     try:
         stacks, _ = config.stacks()
