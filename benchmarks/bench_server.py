@@ -124,10 +124,14 @@ class Server:
         self.reloads = 0
 
     def reload(self) -> int:
-        """Change the dictionary on disk (a new version: a real recompile) and reload."""
+        """Edit the dictionary on disk as an editor would (one new entry in one table, a new
+        version: a real recompile) and reload."""
         self.reloads += 1
+        n = self.reloads
+        with (self.layer / "typo.csv").open("a", encoding="utf-8") as table:
+            table.write(f"bench-{n},基准错词{n},typo,error,基准正词,基准测试在重载前加入的词条。" + "," * 11 + "\n")
         (self.layer / "layer.toml").write_text(
-            self.manifest.replace('version = "', f'version = "bench{self.reloads}-', 1), encoding="utf-8"
+            self.manifest.replace('version = "', f'version = "bench{n}-', 1), encoding="utf-8"
         )
         r = httpx.post(self.url + "/v1/reload", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120)
         return r.status_code

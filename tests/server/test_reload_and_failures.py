@@ -36,7 +36,9 @@ def write_version(layer: Path, version: str, with_new_term: bool) -> None:
     (layer / "entries.csv").write_text(entries, encoding="utf-8")
 
 
-def test_reload_under_concurrent_load_drops_nothing(start_server: Any, cache_dir: Path, tmp_path: Path) -> None:
+def test_reload_under_concurrent_load_drops_nothing(
+    start_server: Any, cache_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     layer = tmp_path / "mini"
     shutil.copytree(MINI, layer)
     config = ServerConfig(
@@ -98,6 +100,8 @@ def test_reload_under_concurrent_load_drops_nothing(start_server: Any, cache_dir
         # each answer comes wholly from one dictionary version: never a mix
         assert (NEW_TERM in matches) is expected[version], version
         assert "再接再励" in matches
+    # the reloads compiled in the server's compile process, not in the serving process
+    assert not [r.getMessage() for r in caplog.records if "后台编译" in r.getMessage()]
 
 
 def test_reload_with_a_broken_dictionary_keeps_the_old_one(start_server: Any, cache_dir: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from .compiled import (
     load_dictionary,
 )
 from .layers import LayerManifest, Level, bundled_layer_dir, resolve_stack
+from .memo import CompileMemo
 from .merge import MergedStack, Retraction, merge_layers
 from .records import COLUMNS, Action, Change, Entry, Record, read_records
 
@@ -16,6 +17,7 @@ __all__ = [
     "COLUMNS",
     "Action",
     "Change",
+    "CompileMemo",
     "CompiledDictionary",
     "Entry",
     "KeyInfo",

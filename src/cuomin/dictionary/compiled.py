@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import hashlib
 import importlib.util
+import itertools
 import logging
 import marshal
 import math
@@ -37,6 +38,7 @@ from ..cachedir import cached_marshal, default_cache_dir
 from ..errors import DictionaryError
 from ..normalize import Normalized, Normalizer, default_normalizer
 from .layers import LayerManifest, resolve_stack, stack_fingerprint
+from .memo import CompileMemo
 from .merge import MergedStack, Retraction, merge_layers
 from .records import Entry, EntryRow, entry_from_row, entry_to_row
 
@@ -285,14 +287,17 @@ class CompiledDictionary:
         )
 
 
-def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str) -> CompiledDictionary:
-    """Build the automaton and the key table for a merged stack."""
+def compile_stack(
+    merged: MergedStack, normalizer: Normalizer, fingerprint: str, memo: CompileMemo | None = None
+) -> CompiledDictionary:
+    """Build the automaton and the key table for a merged stack (normalised keys taken from
+    ``memo`` where it has them)."""
     hits: dict[str, list[int]] = {}
     allows: dict[str, list[int]] = {}
     allow_any: set[str] = set()
 
     def norm_key(phrase: str, where: str) -> str:
-        key = normalizer.normalize_term(phrase)
+        key = memo.normalize_term(normalizer, phrase) if memo else normalizer.normalize_term(phrase)
         if not key:
             raise DictionaryError(f"{where}: “{phrase}”规范化后为空（只有空白或分隔符）")
         return key
@@ -312,12 +317,19 @@ def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str)
 
     texts = sorted(set(hits) | set(allows) | allow_any)
     freq = _char_frequencies()
-    chars = {ord(c) for text in texts for c in text}
-    ordered = sorted(chars, key=lambda c: (-freq.get(c, 0), c))
-    rank = {c: i for i, c in enumerate(ordered)}
-    # Insert keys in rank order so that a node's most frequent children come first.
-    texts.sort(key=lambda t: [rank[ord(c)] for c in t])
+    joined = "".join(texts)
+    ordered = sorted({ord(c) for c in set(joined)}, key=lambda c: (-freq.get(c, 0), c))
     rank_codes = np.array(ordered, dtype=np.uint32)
+    # Every key's characters as ranks, all keys at once: a key's rank sequence, written as
+    # big-endian bytes, sorts like the sequence itself.
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    by_code = np.argsort(rank_codes)
+    ranks = by_code[np.searchsorted(rank_codes[by_code], codes)].astype(">u4").tobytes()
+    ends = list(itertools.accumulate(len(t) for t in texts))
+    starts = [0, *ends[:-1]]
+    # Insert keys in rank order so that a node's most frequent children come first.
+    order = sorted(range(len(texts)), key=lambda i: ranks[4 * starts[i] : 4 * ends[i]])
+    texts = [texts[i] for i in order]
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     compiled = CompiledDictionary(
         rows=[entry_to_row(e) for e in merged.entries],
@@ -333,9 +345,9 @@ def compile_stack(merged: MergedStack, normalizer: Normalizer, fingerprint: str)
         fingerprint=fingerprint,
         normalizer=normalizer,
     )
-    for kid, text in enumerate(texts):
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        automaton.add_word(compiled.encode(codes), kid)
+    symbols = compiled.encode(codes) if texts else ""  # two symbols per character
+    for kid, i in enumerate(order):
+        automaton.add_word(symbols[2 * starts[i] : 2 * ends[i]], kid)
     if texts:
         automaton.make_automaton()
     return compiled
@@ -351,12 +363,15 @@ def load_dictionary(
     cache_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
     normalizer: Normalizer | None = None,
+    memo: CompileMemo | None = None,
 ) -> CompiledDictionary:
     """Load and compile a stack of layers (the bundled national layer when ``paths`` is empty).
 
     The compiled form is cached on disk under ``cache_dir`` (see :func:`default_cache_dir`),
     keyed by the content of every layer file, the normaliser version and the compiler
-    version: a warm load reads two files and builds nothing.
+    version: a warm load reads two files and builds nothing. A ``memo`` kept by the caller
+    between calls spares a compile the tables and phrases that have not changed since the
+    last one (see :class:`~cuomin.dictionary.memo.CompileMemo`).
     """
     norm = normalizer or default_normalizer()
     chain = resolve_stack([Path(p) for p in paths] if paths else None)
@@ -368,7 +383,8 @@ def load_dictionary(
         except Exception as exc:  # a damaged cache is rebuilt, never trusted
             log.warning("compiled dictionary cache %s unusable (%s); rebuilding", folder, exc)
             shutil.rmtree(folder, ignore_errors=True)
-    compiled = compile_stack(merge_layers(chain), norm, fingerprint)
+    merged = merge_layers(chain, memo.read_records) if memo else merge_layers(chain)
+    compiled = compile_stack(merged, norm, fingerprint, memo)
     if use_cache:
         try:
             compiled.save(folder)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import DictionaryError
 from .layers import LayerManifest
@@ -77,15 +78,17 @@ def _new_entry(rec: Record, layer: str) -> Entry:
     )
 
 
-def merge_layers(chain: Sequence[LayerManifest]) -> MergedStack:
-    """Read every layer's tables and apply them top-down."""
+def merge_layers(
+    chain: Sequence[LayerManifest], read: Callable[[Path], Iterable[Record]] = read_records
+) -> MergedStack:
+    """Read every layer's tables (with ``read``) and apply them top-down."""
     entries: dict[str, Entry] = {}
     allow: list[tuple[str, str]] = []
     retractions: list[Retraction] = []
     for manifest in chain:
         seen_here: dict[str, str] = {}
         for path in manifest.table_files():
-            for rec in read_records(path):
+            for rec in read(path):
                 if rec.id in seen_here:
                     raise DictionaryError(
                         f"{rec.source}: 词条编号“{rec.id}”在本层重复（另见 {seen_here[rec.id]}）"

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..dictionary.compile_process import CompileProcess
 from .accesslog import AccessLogMiddleware
 from .config import ServerConfig
 from .limits import BodyLimitMiddleware, RequestError
@@ -61,7 +62,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 def create_app(config: ServerConfig, registry: StackRegistry | None = None) -> Starlette:
     """The app; loads the stacks now unless a registry is given."""
-    registry = registry or StackRegistry(config)
+    registry = registry or StackRegistry(config, compiler=CompileProcess())
     api = Api(config, registry)
 
     @contextlib.asynccontextmanager
@@ -69,8 +70,13 @@ def create_app(config: ServerConfig, registry: StackRegistry | None = None) -> S
         async with anyio.create_task_group() as tg:
             if config.sync_dir:
                 tg.start_soon(_follow_reloads, registry)
-            yield
-            tg.cancel_scope.cancel()
+            tg.start_soon(anyio.to_thread.run_sync, registry.start_compiler)
+            try:
+                yield
+            finally:
+                tg.cancel_scope.cancel()
+                if registry.compiler is not None:
+                    registry.compiler.close()
 
     routes = [
         Route("/", api.page, methods=["GET"]),

@@ -13,19 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
-
 from ..checker import Checker
+from ..dictionary.compile_process import CompileFailed, CompileProcess
 from ..errors import CuominError
 from .config import ServerConfig, StackConfig
 
@@ -85,46 +81,9 @@ def build_snapshot(config: ServerConfig, generation: int) -> Snapshot:
     return Snapshot(MappingProxyType(loaded), default, generation, dt.datetime.now(dt.timezone.utc))
 
 
-def _compile_in_child(jobs: list[tuple[list[str], str | None]]) -> None:
-    """Runs in a child process: compile each stack into the on-disk cache."""
-    from ..dictionary import load_dictionary
-
-    for layers, cache_dir in jobs:
-        load_dictionary(layers or None, cache_dir=cache_dir)
-
-
-#: Niceness of the compiling child: on a busy machine it mostly takes the CPU the serving
-#: workers leave, so a reload under load slows requests less (and takes longer itself). On 2
-#: cores it still raised the p99 of a loaded run (see benchmarks/results/server.md).
-_COMPILE_NICENESS: Final = 10
-# (niceness first, before the imports that are most of the child's work)
-_COMPILE_SCRIPT: Final = (
-    f"import os; hasattr(os, 'nice') and os.nice({_COMPILE_NICENESS}); import json, sys; "
-    "from cuomin.server.stacks import _compile_in_child; _compile_in_child(json.load(sys.stdin))"
-)
-
-
-def warm_caches(config: ServerConfig) -> None:
-    """Compile changed dictionaries in a child process at low priority, so that the compile
-    (pure Python, holding the GIL for up to seconds) does not hold up the requests this
-    worker is serving and yields the CPU to the serving workers where it can; the reload
-    then only loads the compiled cache. Failures are left to the in-process build, which reports them
-    properly."""
-    try:
-        stacks, _ = config.stacks()
-    except CuominError:
-        return
-    jobs = [(list(s.layers), config.cache_dir) for s in stacks]
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", _COMPILE_SCRIPT], input=json.dumps(jobs).encode("utf-8"),
-            capture_output=True, timeout=600, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {result.returncode}"]
-            raise RuntimeError(tail[0])
-    except Exception as exc:  # noqa: BLE001 - any failure: compile in-process instead
-        log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
+def _stack_jobs(config: ServerConfig) -> list[tuple[list[str], str | None]]:
+    stacks, _ = config.stacks()
+    return [(list(s.layers), config.cache_dir) for s in stacks]
 
 
 class GenerationFile:
@@ -164,11 +123,13 @@ class StackRegistry:
         self,
         config: ServerConfig,
         build: Callable[[ServerConfig, int], Snapshot] = build_snapshot,
-        warm: Callable[[ServerConfig], None] | None = warm_caches,
+        compiler: CompileProcess | None = None,
     ) -> None:
+        """``compiler``: where a reload compiles changed dictionaries before loading them
+        (without one, the reload compiles in this process, holding the GIL meanwhile)."""
         self.config = config
         self._build = build
-        self._warm = warm
+        self.compiler = compiler
         self._sync = GenerationFile(config.sync_dir) if config.sync_dir else None
         self._reload_lock = threading.Lock()
         start = self._sync.read() if self._sync else 0
@@ -187,8 +148,7 @@ class StackRegistry:
         (the old snapshot stays) when the new stacks cannot be loaded.
         """
         with self._reload_lock:
-            if self._warm is not None:
-                self._warm(self.config)  # compile first, so that other workers find the cache
+            self._compile_elsewhere()  # first, so that the swaps (here and in the other workers) only load
             generation = self._sync.bump() if self._sync else self._current.generation + 1
             return self._swap(generation)
 
@@ -207,6 +167,26 @@ class StackRegistry:
             except ReloadFailed:
                 return False
             return True
+
+    def start_compiler(self) -> None:
+        """Start the compile process and let it read the current stacks (at low priority,
+        while this worker starts), so that the first reload already reuses that work."""
+        if self.compiler is None:
+            return
+        try:
+            self.compiler.prime(_stack_jobs(self.config))
+        except (CompileFailed, CuominError) as exc:
+            log.warning("后台编译进程未能预读词库（%s）；重载时再试", exc)
+
+    def _compile_elsewhere(self) -> None:
+        """Compile changed stacks in the compile process. Failures are left to the
+        in-process build that follows, which reports them properly."""
+        if self.compiler is None:
+            return
+        try:
+            self.compiler.compile(_stack_jobs(self.config))
+        except (CompileFailed, CuominError) as exc:
+            log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
 
     def _swap(self, generation: int) -> tuple[Snapshot, float]:
         self._seen = generation
