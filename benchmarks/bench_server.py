@@ -145,7 +145,8 @@ class Server:
 
 
 def server_cpu_seconds(root: int) -> float:
-    """User + system CPU time of a process and all its descendants (Linux /proc)."""
+    """User + system CPU time of a process and all its descendants (Linux /proc), with the
+    time of descendants that have ended and been waited for (a compile child, say)."""
     children: dict[int, list[int]] = {}
     stats: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
@@ -158,7 +159,7 @@ def server_cpu_seconds(root: int) -> float:
             continue
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)
-        stats[pid] = (int(fields[11]), int(fields[12]))
+        stats[pid] = (int(fields[11]) + int(fields[13]), int(fields[12]) + int(fields[14]))
     total = 0
     todo = [root]
     while todo:
@@ -194,6 +195,30 @@ class Reloader:
             self._thread.join()
 
 
+#: wrk's niceness, where this user may raise a priority (root, CAP_SYS_NICE). The load
+#: generator shares the 2 cores with the server: at equal priority, wrk was at times not run
+#: for hundreds of milliseconds while responses waited in its sockets, and those waits
+#: showed up as p99 latencies of 300-900 ms that the server's own access log did not have.
+WRK_NICENESS = -10
+
+
+def _raise_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, WRK_NICENESS)
+    except OSError:
+        pass  # not permitted: wrk runs at the ordinary priority
+
+
+def wrk_priority() -> str:
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, WRK_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, 0, current)  # back again (lowering a priority is always allowed)
+        return f"wrk at nice {WRK_NICENESS}"
+    except OSError:
+        return "wrk at the ordinary priority (raising it is not permitted)"
+
+
 def _wrk(server: Server, bodies: list[Path], concurrency: int, seconds: int) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA)
@@ -201,7 +226,9 @@ def _wrk(server: Server, bodies: list[Path], concurrency: int, seconds: int) -> 
     try:
         cmd = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s", "-s", script, server.url,
                "--", *map(str, bodies)]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120, check=True).stdout
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=seconds + 120, check=True, preexec_fn=_raise_priority
+        ).stdout
     finally:
         os.unlink(script)
     raw = json.loads(out.strip().splitlines()[-1])
@@ -260,6 +287,51 @@ def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: in
             "p50_ms": pick(0.50), "p99_ms": pick(0.99), "errors": errors}
 
 
+def _settle(server: Server, quiet: float = 0.02, step: float = 0.5, limit: float = 60.0) -> float:
+    """Wait until the server tree uses less than ``quiet`` CPU seconds per ``step``."""
+    deadline = time.monotonic() + limit
+    before = server_cpu_seconds(server.proc.pid)
+    while time.monotonic() < deadline:
+        time.sleep(step)
+        now = server_cpu_seconds(server.proc.pid)
+        if now - before < quiet:
+            return now
+        before = now
+    return before
+
+
+def reload_cost(count: int, select: str) -> int:
+    """What one reload costs the idle server: the wall time of ``POST /v1/reload`` and the
+    CPU time of every server process (workers, compile processes) until all is quiet
+    again. On a busy machine, that CPU is taken from the requests being served."""
+    with tempfile.TemporaryDirectory(prefix="cuomin-bench-") as tmp:
+        server = Server(Path(tmp), select, None)
+        try:
+            print(f"# cuomin serve --workers 2, dictionary {server.version}: {count} reloads, each after one new entry")
+            print("| reload | wall ms | server CPU s (all processes) |")
+            print("|---|---:|---:|")
+            cpu = _settle(server)
+            walls: list[float] = []
+            cpus: list[float] = []
+            for n in range(1, count + 1):
+                started = time.perf_counter()
+                status = server.reload()
+                walls.append((time.perf_counter() - started) * 1000)
+                if status != 200:
+                    raise SystemExit(f"reload answered {status}")
+                time.sleep(1.5)  # the other worker follows within a second
+                after = _settle(server)
+                cpus.append(after - cpu)
+                cpu = after
+                print(f"| {n} | {walls[-1]:.0f} | {cpus[-1]:.2f} |", flush=True)
+            walls.sort()
+            cpus.sort()
+            print(f"| median | {walls[len(walls) // 2]:.0f} | {cpus[len(cpus) // 2]:.2f} |")
+        finally:
+            server.stop()
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--requests", type=int, default=20000, help="requests per run for 10 KB articles")
@@ -270,7 +342,11 @@ def main() -> int:
     ap.add_argument("--inline-chars", type=int, help="[limits] inline_chars of the server (default: its own)")
     ap.add_argument("--loadgen", choices=("auto", "wrk", "httpx"), default="auto")
     ap.add_argument("--no-reload", action="store_true", help="no reload during the runs (to see what a reload costs)")
+    ap.add_argument("--reload-cost", type=int, metavar="N",
+                    help="instead of load runs: N reloads of the idle server, with the CPU each one costs")
     args = ap.parse_args()
+    if args.reload_cost:
+        return reload_cost(args.reload_cost, args.select)
     loadgen = args.loadgen
     if loadgen == "auto":
         loadgen = "wrk" if shutil.which("wrk") else "httpx"
@@ -279,7 +355,8 @@ def main() -> int:
         work = Path(tmp)
         server = Server(work, args.select, args.inline_chars)
         try:
-            print(f"# cuomin serve --workers 2, dictionary {server.version}, rules: {args.select or 'all'}, load: {loadgen}")
+            client = wrk_priority() if loadgen == "wrk" else "httpx"
+            print(f"# cuomin serve --workers 2, dictionary {server.version}, rules: {args.select or 'all'}, load: {client}")
             print("| article | concurrency | requests | req/s | p50 ms | p99 ms | errors | reloads (all 200) | server CPU ms/req |")
             print("|---|---|---|---|---|---|---|---|---|")
             cpu_before = server_cpu_seconds(server.proc.pid)
