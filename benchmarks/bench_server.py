@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -244,9 +245,29 @@ def run_wrk(server: Server, bodies: list[Path], concurrency: int, requests: int,
     warm = _wrk(server, bodies, concurrency, 3)
     seconds = max(5, min(180, round(requests / max(warm["rps"], 1))))
     reloader.schedule(seconds / 3)
+    split: list[str] = []
+    probe = threading.Timer(seconds / 2, lambda: split.append(connection_split(server.port)))
+    probe.start()
     result = _wrk(server, bodies, concurrency, seconds)
+    probe.join()
     result["warmup"] = warm["requests"]  # the CPU figure covers the warm-up too
+    result["split"] = split[0] if split else "–"
     return result
+
+
+def connection_split(port: int) -> str:
+    """How the open connections to ``port`` are shared between the server's worker
+    processes ("9/7"), from ``ss``; "–" without it. uvicorn's workers share one listening
+    socket and each takes whatever connections it wins, so the split changes from run to
+    run, and the p99 with it: the worker with more connections queues more requests."""
+    if shutil.which("ss") is None:
+        return "–"
+    out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                         capture_output=True, text=True, check=False).stdout  # fmt: skip
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[pid] = counts.get(pid, 0) + 1
+    return "/".join(str(n) for n in sorted(counts.values(), reverse=True)) or "–"
 
 
 def run_httpx(server: Server, bodies: list[Path], concurrency: int, requests: int, reloader: Reloader) -> dict[str, Any]:
@@ -357,8 +378,8 @@ def main() -> int:
         try:
             client = wrk_priority() if loadgen == "wrk" else "httpx"
             print(f"# cuomin serve --workers 2, dictionary {server.version}, rules: {args.select or 'all'}, load: {client}")
-            print("| article | concurrency | requests | req/s | p50 ms | p99 ms | errors | reloads (all 200) | server CPU ms/req |")
-            print("|---|---|---|---|---|---|---|---|---|")
+            print("| article | concurrency | requests | req/s | p50 ms | p99 ms | errors | reloads (all 200) | server CPU ms/req | connections per worker |")
+            print("|---|---|---|---|---|---|---|---|---|---|")
             cpu_before = server_cpu_seconds(server.proc.pid)
             plan = {"10": (10_000, "10 KB", args.requests), "100": (100_000, "100 KB", args.requests_100k)}
             for size, label, count in (plan[s.strip()] for s in args.sizes.split(",")):
@@ -380,7 +401,8 @@ def main() -> int:
                     ok = bool(statuses) and all(s == 200 for s in statuses)
                     print(f"| {label} | {concurrency} | {result['requests']} | {result['rps']:.0f} | "
                           f"{result['p50_ms']:.2f} | {result['p99_ms']:.2f} | {result['errors']} | "
-                          f"{len(statuses)} ({'yes' if ok else 'NO' if statuses else '–'}) | {cpu_ms:.2f} |", flush=True)
+                          f"{len(statuses)} ({'yes' if ok else 'NO' if statuses else '–'}) | {cpu_ms:.2f} | "
+                          f"{result.get('split', '–')} |", flush=True)
         finally:
             server.stop()
     return 0

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cuomin.dictionary import CompiledDictionary, CompileMemo, bundled_layer_dir, load_dictionary
+from cuomin.dictionary import (
+    CompiledDictionary,
+    CompileMemo,
+    bundled_layer_dir,
+    load_dictionary,
+)
 from cuomin.errors import DictionaryError
 from cuomin.normalize import default_normalizer
 

@@ -69,9 +69,8 @@ def test_a_killed_child_is_replaced(layer: Path, tmp_path: Path) -> None:
 
 
 def test_a_child_that_cannot_start_is_reported(layer: Path, tmp_path: Path) -> None:
-    with CompileProcess(python="/bin/false") as process:
-        with pytest.raises(CompileFailed, match="意外退出"):
-            process.compile([([str(layer)], str(tmp_path / "cache"))])
+    with CompileProcess(python="/bin/false") as process, pytest.raises(CompileFailed, match="意外退出"):
+        process.compile([([str(layer)], str(tmp_path / "cache"))])
 
 
 def test_a_late_child_is_stopped_and_the_next_compile_starts_afresh(layer: Path, tmp_path: Path) -> None:

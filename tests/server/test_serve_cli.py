@@ -133,3 +133,102 @@ def test_serve_refuses_bad_options(tmp_path: Path) -> None:
     assert r.returncode == 2 and "--workers" in r.stderr
     r = run_cli("serve", "--block-on", "fatal")
     assert r.returncode == 2 and "未知的严重程度" in r.stderr
+
+
+def _health_pid(sock: socket.socket) -> int:
+    """The worker that answers ``GET /v1/health`` on an open connection (kept open)."""
+    sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: test\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(json.loads(body)["pid"])
+
+
+def wait_for_workers(url: str, count: int = 2, seconds: float = 60) -> set[int]:
+    """The pids of ``count`` workers, once that many answer (each starts on its own)."""
+    pids: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while len(pids) < count and time.monotonic() < deadline:
+        with httpx.Client(timeout=5) as client:  # a fresh connection each time
+            pids.add(client.get(url + "/v1/health").json()["pid"])
+        time.sleep(0.05)
+    assert len(pids) == count, f"only {len(pids)} worker(s) answered"
+    return pids
+
+
+def test_new_connections_go_to_the_worker_holding_fewer(served: tuple[str, Path, subprocess.Popen[bytes]]) -> None:
+    url, _, _ = served
+    port = int(url.rsplit(":", 1)[1])
+    wait_for_workers(url)
+    time.sleep(0.3)  # the probes' connections have closed
+    held: list[tuple[socket.socket, int]] = []
+
+    def connect() -> int:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        held.append((sock, _health_pid(sock)))
+        return held[-1][1]
+
+    try:
+        for _ in range(3):
+            # one connection at a time, as a client's pool grows: 4 and 4
+            first = [connect() for _ in range(8)]
+            assert sorted(first.count(p) for p in set(first)) == [4, 4], first
+            # close the connections of one worker: the next four go to it (at least three:
+            # the other takes one if this one does not accept it in time, busy with the log
+            # line of the last request, say; uvicorn's own workers send each to either at
+            # random, three or four to one worker in 5 of 16 tries)
+            emptied = first[0]
+            for sock, pid in [h for h in held if h[1] == emptied]:
+                sock.close()
+                held.remove((sock, pid))
+            time.sleep(0.3)  # the worker's count is republished every 50 ms
+            after = [connect() for _ in range(4)]
+            assert after.count(emptied) >= 3, after
+            for sock, _ in held:
+                sock.close()
+            held.clear()
+            time.sleep(0.3)
+    finally:
+        for sock, _ in held:
+            sock.close()
+
+
+def test_a_worker_that_dies_is_replaced(served: tuple[str, Path, subprocess.Popen[bytes]]) -> None:
+    url, _, proc = served
+    before = wait_for_workers(url)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    after: set[int] = set()
+    while time.monotonic() < deadline and not (len(after) == 2 and victim not in after):
+        try:
+            after.add(httpx.get(url + "/v1/health", timeout=5).json()["pid"])
+        except httpx.TransportError:
+            pass
+        after.discard(victim)
+        time.sleep(0.05)
+    assert len(after) == 2 and victim not in after, after
+    assert proc.poll() is None
+
+
+def test_a_stopped_worker_does_not_hold_up_new_connections(served: tuple[str, Path, subprocess.Popen[bytes]]) -> None:
+    url, _, _ = served
+    port = int(url.rsplit(":", 1)[1])
+    stopped, running = sorted(wait_for_workers(url))
+    time.sleep(0.3)
+    os.kill(stopped, signal.SIGSTOP)  # hung: it accepts nothing and its count goes stale
+    held: list[socket.socket] = []
+    try:
+        started = time.monotonic()
+        for _ in range(6):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            assert _health_pid(held[-1]) == running
+        assert time.monotonic() - started < 8
+    finally:
+        os.kill(stopped, signal.SIGCONT)
+        for sock in held:
+            sock.close()

@@ -162,8 +162,7 @@ def run(args: argparse.Namespace) -> int:
     )
     sys.stderr.flush()
     try:
-        uvicorn.run(
-            "cuomin.server.app:app_from_environment",
+        options: dict[str, Any] = dict(
             factory=True,
             host=args.host,
             port=args.port,
@@ -175,6 +174,16 @@ def run(args: argparse.Namespace) -> int:
             server_header=False,
             timeout_graceful_shutdown=30,
         )
+        app = "cuomin.server.app:app_from_environment"
+        if args.workers == 1:
+            uvicorn.run(app, **options)
+        else:  # our own workers: they share new connections evenly (see server/workers.py)
+            from ..server.workers import run_workers
+
+            assert sync_dir is not None
+            status = run_workers(uvicorn.Config(app, **options), args.workers, sync_dir)
+            if status:
+                return status
     finally:
         os.environ.pop(CONFIG_ENV, None)
         if sync_dir:

@@ -83,7 +83,7 @@ class CompileProcess:
         with self._lock:
             self._stop()
 
-    def __enter__(self) -> CompileProcess:
+    def __enter__(self) -> CompileProcess:  # noqa: PYI034 - typing.Self needs Python 3.11
         return self
 
     def __exit__(self, *exc: object) -> None:
