@@ -185,7 +185,7 @@ def test_new_connections_go_to_the_worker_holding_fewer(served: tuple[str, Path,
             for sock, pid in [h for h in held if h[1] == emptied]:
                 sock.close()
                 held.remove((sock, pid))
-            time.sleep(0.3)  # the worker's count is republished every 50 ms
+            time.sleep(0.3)  # the closed connections have left the worker
             after = [connect() for _ in range(4)]
             assert after.count(emptied) >= 3, after
             for sock, _ in held:

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 #: How long a worker with more connections leaves a new one to a worker with fewer.
 DEFER_SECONDS: Final = 0.005
-#: How often a worker publishes its count (which also says it is alive).
+#: How often a worker republishes its count (which says it is alive; the count itself is
+#: published whenever a connection opens or closes).
 BEAT_SECONDS: Final = 0.05
 #: A slot not refreshed for this long belongs to a dead or stuck worker and is ignored.
 STALE_SECONDS: Final = 1.0
@@ -115,6 +116,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class _PublishedSet(set):  # type: ignore[type-arg]
+    """uvicorn's set of open connections, telling the board whenever a connection leaves
+    (a worker whose connections have just closed must not look busy to the others)."""
+
+    def __init__(self, changed: Any) -> None:
+        super().__init__()
+        self._changed = changed
+
+    def discard(self, item: Any) -> None:
+        super().discard(item)
+        self._changed()
+
+    def remove(self, item: Any) -> None:
+        super().remove(item)
+        self._changed()
+
+
 class BalancedServer(uvicorn.Server):
     """A uvicorn server that accepts from a shared socket itself, one connection at a time,
     deferring to workers with fewer open connections (see the module's description)."""
@@ -128,6 +146,7 @@ class BalancedServer(uvicorn.Server):
         self._reading = False
         self._closing = False
         self._adopting = 0  # accepted, not yet among server_state.connections
+        self.server_state.connections = _PublishedSet(self._publish)
         self._beat: asyncio.Task[None] | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -203,6 +222,10 @@ class BalancedServer(uvicorn.Server):
     def _open(self) -> int:
         return len(self.server_state.connections) + self._adopting
 
+    def _publish(self) -> None:
+        if self._board is not None:
+            self._board.publish(self._open())
+
     def _protocol(self) -> asyncio.Protocol:
         protocol: asyncio.Protocol = self.config.http_protocol_class(  # type: ignore[call-arg]
             config=self.config, server_state=self.server_state, app_state=self.lifespan.state, _loop=self._loop
@@ -211,8 +234,7 @@ class BalancedServer(uvicorn.Server):
 
     async def _heartbeat(self) -> None:
         while True:
-            if self._board is not None:
-                self._board.publish(self._open())
+            self._publish()
             await asyncio.sleep(BEAT_SECONDS)
 
 
