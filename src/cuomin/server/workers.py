@@ -39,7 +39,7 @@ __all__ = ["DEFER_SECONDS", "BalancedServer", "ConnectionBoard", "run_workers"]
 log = logging.getLogger(__name__)
 
 #: How long a worker with more connections leaves a new one to a worker with fewer.
-DEFER_SECONDS: Final = 0.005
+DEFER_SECONDS: Final = 0.01
 #: How often a worker republishes its count (which says it is alive; the count itself is
 #: published whenever a connection opens or closes).
 BEAT_SECONDS: Final = 0.05
