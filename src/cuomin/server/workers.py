@@ -34,6 +34,8 @@ from typing import Any, Final
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
+from ..pids import pid_alive
+
 __all__ = ["DEFER_SECONDS", "BalancedServer", "ConnectionBoard", "run_workers"]
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ class ConnectionBoard:
         me = os.getpid()
         for slot in range(_SLOTS):
             pid, _, _ = _SLOT.unpack_from(self._map, slot * _SLOT.size)
-            if pid == 0 or pid == me or not _alive(pid):
+            if pid == 0 or pid == me or not pid_alive(pid):
                 _SLOT.pack_into(self._map, slot * _SLOT.size, me, 0, time.monotonic())
                 return slot
         raise RuntimeError("too many workers for the connection board")
@@ -104,16 +106,6 @@ class _locked:
 
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class _PublishedSet(set):  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ...errors import ConfigError
+from ...pids import pid_alive
 from . import schema as s
 from .migrations import migrate
 
@@ -123,7 +124,7 @@ class Ledger:
                 select(s.runs).where(s.runs.c.site == site).order_by(s.runs.c.id.desc()).limit(1)
             ).mappings().first()
             if last is not None and last["status"] in ("running", "interrupted"):
-                if last["host"] == host and last["pid"] and _alive(int(last["pid"])) and last["pid"] != os.getpid():
+                if last["host"] == host and last["pid"] and pid_alive(int(last["pid"])) and last["pid"] != os.getpid():
                     raise ConfigError(
                         f"站点“{site}”的检查（第 {last['id']} 次，进程 {last['pid']}）仍在进行；请等它结束后再运行"
                     )
@@ -305,16 +306,4 @@ _FINDING_FIELDS = frozenset(
     "fingerprint code entry layer category severity match context suggestions explanation location where "
     "start end line col".split()
 )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
