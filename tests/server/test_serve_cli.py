@@ -232,3 +232,27 @@ def test_a_stopped_worker_does_not_hold_up_new_connections(served: tuple[str, Pa
         os.kill(stopped, signal.SIGCONT)
         for sock in held:
             sock.close()
+
+
+def test_a_stuck_worker_is_replaced(served: tuple[str, Path, subprocess.Popen[bytes]]) -> None:
+    url, _, proc = served
+    stuck, _ = sorted(wait_for_workers(url))
+    os.kill(stuck, signal.SIGSTOP)  # its event loop no longer runs: no heartbeat
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _exists(stuck):
+            time.sleep(0.2)
+        assert not _exists(stuck), "the stuck worker was left running"
+    finally:
+        if _exists(stuck):
+            os.kill(stuck, signal.SIGCONT)
+    after = wait_for_workers(url)
+    assert stuck not in after and proc.poll() is None
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -9,9 +9,11 @@ another live worker, leaves the next one to that worker for a moment. It never r
 the other worker does not take the connection (busy on a long check, or hung), the first
 takes it after that moment, :data:`DEFER_SECONDS`.
 
-The parent process binds the socket, starts the workers, restarts any that die and stops
-them on SIGINT or SIGTERM. The workers publish their open-connection counts in a small
-shared file (one slot each) in the server's sync folder.
+The parent process binds the socket, starts the workers, replaces any that die or whose
+event loop stops running for ``timeout_worker_healthcheck`` seconds (uvicorn's setting, 5 by
+default: its own supervisor does the same), and stops them on SIGINT or SIGTERM. The workers
+publish their open-connection counts in a small shared file (one slot each) in the server's
+sync folder; the refresh time of a slot is the worker's heartbeat.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from ..pids import pid_alive
 
-__all__ = ["DEFER_SECONDS", "BalancedServer", "ConnectionBoard", "run_workers"]
+__all__ = ["DEFER_SECONDS", "BalancedServer", "ConnectionBoard", "last_beats", "run_workers"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,20 @@ class ConnectionBoard:
     def release(self) -> None:
         _SLOT.pack_into(self._map, self.slot * _SLOT.size, 0, 0, 0.0)
         self._map.close()
+
+
+def last_beats(path: Path) -> dict[int, float]:
+    """When each worker on the board last refreshed its slot (time.monotonic), by pid."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    beats: dict[int, float] = {}
+    for slot in range(min(_SLOTS, len(data) // _SLOT.size)):
+        pid, _, seen = _SLOT.unpack_from(data, slot * _SLOT.size)
+        if pid:
+            beats[pid] = seen
+    return beats
 
 
 class _locked:
@@ -255,8 +271,17 @@ def run_workers(config: uvicorn.Config, count: int, sync_dir: str) -> int:
     processes = [start() for _ in range(count)]
     try:
         while not stop.wait(0.5):
+            beats = last_beats(Path(board))
             for i, process in enumerate(processes):
                 if process.is_alive():
+                    silent = time.monotonic() - beats.get(process.pid, time.monotonic())
+                    if silent <= config.timeout_worker_healthcheck:
+                        continue
+                    # its event loop has not run for that long: stuck; its connections are lost
+                    log.warning("工作进程 %s 已 %.0f 秒没有响应，结束它并重新启动一个", process.pid, silent)
+                    process.kill()
+                    process.join()
+                    processes[i] = start()
                     continue
                 if process.exitcode == STARTUP_FAILURE:
                     log.error("工作进程 %s 未能启动，服务停止", process.pid)
