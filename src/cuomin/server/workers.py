@@ -275,7 +275,7 @@ def run_workers(config: uvicorn.Config, count: int, sync_dir: str) -> int:
             for i, process in enumerate(processes):
                 if process.is_alive():
                     silent = time.monotonic() - beats.get(process.pid, time.monotonic())
-                    if silent <= config.timeout_worker_healthcheck:
+                    if silent <= getattr(config, "timeout_worker_healthcheck", 5):
                         continue
                     # its event loop has not run for that long: stuck; its connections are lost
                     log.warning("工作进程 %s 已 %.0f 秒没有响应，结束它并重新启动一个", process.pid, silent)
