@@ -20,8 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+
 from ..checker import Checker
-from ..dictionary.compile_process import CompileFailed, CompileProcess
+from ..dictionary.compile_process import CompileProcess
 from ..errors import CuominError
 from .config import ServerConfig, StackConfig
 
@@ -175,7 +176,7 @@ class StackRegistry:
             return
         try:
             self.compiler.prime(_stack_jobs(self.config))
-        except (CompileFailed, CuominError) as exc:
+        except CuominError as exc:  # CompileFailed among them
             log.warning("后台编译进程未能预读词库（%s）；重载时再试", exc)
 
     def _compile_elsewhere(self) -> None:
@@ -185,7 +186,7 @@ class StackRegistry:
             return
         try:
             self.compiler.compile(_stack_jobs(self.config))
-        except (CompileFailed, CuominError) as exc:
+        except CuominError as exc:  # CompileFailed among them
             log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
 
     def _swap(self, generation: int) -> tuple[Snapshot, float]:

@@ -30,6 +30,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -61,19 +62,19 @@ class ConnectionBoard:
     def __init__(self, path: Path) -> None:
         self.path = path
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # one worker claims a slot at a time
         try:
-            with _locked(fd):
-                if os.fstat(fd).st_size < _SLOT.size * _SLOTS:
-                    os.ftruncate(fd, _SLOT.size * _SLOTS)
-                self._map = mmap.mmap(fd, _SLOT.size * _SLOTS)
-                self.slot = self._claim()
+            if os.fstat(fd).st_size < _SLOT.size * _SLOTS:
+                os.ftruncate(fd, _SLOT.size * _SLOTS)
+            self._map = mmap.mmap(fd, _SLOT.size * _SLOTS)
+            self.slot = self._claim()
         finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # (the map holds a copy of fd: closing would not unlock)
             os.close(fd)
 
     def _claim(self) -> int:
         me = os.getpid()
-        for slot in range(_SLOTS):
-            pid, _, _ = _SLOT.unpack_from(self._map, slot * _SLOT.size)
+        for slot, pid, _, _ in _slots(self._map):
             if pid == 0 or pid == me or not pid_alive(pid):
                 _SLOT.pack_into(self._map, slot * _SLOT.size, me, 0, time.monotonic())
                 return slot
@@ -86,11 +87,8 @@ class ConnectionBoard:
         """The smallest count among the other live workers (None: no other worker)."""
         now = time.monotonic()
         fewest: int | None = None
-        for slot in range(_SLOTS):
-            if slot == self.slot:
-                continue
-            pid, count, seen = _SLOT.unpack_from(self._map, slot * _SLOT.size)
-            if pid and now - seen < STALE_SECONDS and (fewest is None or count < fewest):
+        for slot, pid, count, seen in _slots(self._map):
+            if slot != self.slot and pid and now - seen < STALE_SECONDS and (fewest is None or count < fewest):
                 fewest = count
         return fewest
 
@@ -105,23 +103,13 @@ def last_beats(path: Path) -> dict[int, float]:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    beats: dict[int, float] = {}
-    for slot in range(min(_SLOTS, len(data) // _SLOT.size)):
-        pid, _, seen = _SLOT.unpack_from(data, slot * _SLOT.size)
-        if pid:
-            beats[pid] = seen
-    return beats
+    return {pid: seen for _slot, pid, _count, seen in _slots(data) if pid}
 
 
-class _locked:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def __enter__(self) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+def _slots(board: bytes | mmap.mmap) -> Iterator[tuple[int, int, int, float]]:
+    """(slot, pid, open connections, last refresh) of every slot of a board's bytes."""
+    for slot in range(min(_SLOTS, len(board) // _SLOT.size)):
+        yield (slot, *_SLOT.unpack_from(board, slot * _SLOT.size))
 
 
 class _PublishedSet(set):  # type: ignore[type-arg]
@@ -203,8 +191,8 @@ class BalancedServer(uvicorn.Server):
             self._accept()  # ... and take it if it is still waiting
 
     def _accept(self) -> None:
-        loop, board = self._loop, self._board
-        assert loop is not None and board is not None
+        loop = self._loop
+        assert loop is not None
         try:
             conn, _ = self._sock.accept()
         except (BlockingIOError, InterruptedError):
@@ -215,7 +203,7 @@ class BalancedServer(uvicorn.Server):
             loop.call_later(0.1, self._read, True)
             return
         self._adopting += 1
-        board.publish(self._open())
+        self._publish()
         loop.create_task(self._adopt(conn))
 
     async def _adopt(self, conn: socket.socket) -> None:

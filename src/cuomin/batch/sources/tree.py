@@ -136,7 +136,7 @@ class TreeSource:
                 h.update(_file_stamp("x", rel))
         return h.digest()
 
-    def _load(self, rel: str, path: Path, stamp: str | None = None) -> SourceItem | None:
+    def _load(self, rel: str, path: Path, stamp: str) -> SourceItem | None:
         try:
             data = self._read(path)
         except OSError as exc:
@@ -144,7 +144,7 @@ class TreeSource:
             return None
         return self._article(rel, data, stamp)
 
-    def _article(self, rel: str, data: bytes, stamp: str | None = None) -> SourceItem:
+    def _article(self, rel: str, data: bytes, stamp: str) -> SourceItem:
         attachments: list[Attachment] = []
         problems = []
         for link in page_links(data, _ROOT + rel):
