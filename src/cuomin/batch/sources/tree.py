@@ -144,7 +144,7 @@ class TreeSource:
             return None
         return self._article(rel, data, stamp)
 
-    def _article(self, rel: str, data: bytes, stamp: str) -> SourceItem:
+    def _article(self, rel: str, data: bytes, stamp: str | None = None) -> SourceItem:
         attachments: list[Attachment] = []
         problems = []
         for link in page_links(data, _ROOT + rel):
