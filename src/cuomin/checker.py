@@ -118,11 +118,14 @@ class Checker:
     def iter_findings(self, document: Document, *, date: dt.date | str | None = None) -> Iterator[Finding]:
         """Findings of a document: extraction problems first, then segment by segment (in
         each segment, rule by rule in the checker's order)."""
-        when = parse_date(date) or document.meta.date or dt.date.today()
-        for problem in document.problems:
+        return self.iter_context_findings(self.context(document, date=date))
+
+    def iter_context_findings(self, doc: DocumentContext) -> Iterator[Finding]:
+        """:meth:`iter_findings` of the document ``doc`` (from :meth:`context`) was made
+        for: for a caller that also reads the normalised text (the batch scan hashes it)."""
+        for problem in doc.document.problems:
             if self._keep(problem.code):
                 yield problem
-        doc = self.context(document, date=when)
         if not len(doc):
             return
         hits: dict[int, tuple[RuleContext, list[tuple[Rule, Hit]]]] = {}

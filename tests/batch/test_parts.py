@@ -175,12 +175,21 @@ def _digest_per_segment(doc: cuomin.Document) -> tuple[str, bytes]:
 @settings(max_examples=150, deadline=None)
 @given(texts=st.lists(st.text(alphabet="國国民經经濟济建設设的\u200b 　\n-（guān）a", max_size=30), min_size=0, max_size=6))
 def test_one_pass_digest_is_the_per_segment_digest(texts: list[str]) -> None:
-    import zlib
-
     from cuomin.batch.assemble import content_digest
+    from cuomin.batch.packing import unpack
 
     doc = cuomin.Document(segments=tuple(cuomin.Segment(t, cuomin.Location()) for t in texts))
     digest, signature = content_digest(doc)
     expected_digest, expected_bits = _digest_per_segment(doc)
     assert digest == expected_digest
-    assert zlib.decompress(signature) == expected_bits
+    assert unpack(signature) == expected_bits
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.text(alphabet="國国民經经濟济建設设的\u200b 　\n-（guān）a", max_size=30), min_size=0, max_size=6))
+def test_the_digest_of_a_checkers_context_is_the_content_digest(mini_checker: cuomin.Checker, texts: list[str]) -> None:
+    """The scan hashes the text the checker normalised (empty segments left out of it)."""
+    from cuomin.batch.assemble import content_digest, context_digest
+
+    doc = cuomin.Document(segments=tuple(cuomin.Segment(t, cuomin.Location(paragraph=i)) for i, t in enumerate(texts)))
+    assert context_digest(mini_checker.context(doc)) == content_digest(doc)

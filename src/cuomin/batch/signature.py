@@ -9,12 +9,13 @@ filter with one hash, never a false negative. Terms of one character always pass
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Sequence
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+
+from .packing import pack, unpack
 
 __all__ = ["BITS", "bigram_keys", "build_signature", "joined_signature", "may_contain", "may_contain_many"]
 
@@ -60,8 +61,7 @@ def joined_signature(codes: npt.NDArray[np.uint32], cuts: Sequence[int] | npt.ND
 
 
 def _pack(flags: npt.NDArray[np.bool_]) -> bytes:
-    # Level 1: five times faster than 6 on these mostly empty bitmaps, for 15 % more bytes.
-    return zlib.compress(np.packbits(flags, bitorder="little").tobytes(), 1)
+    return pack(np.packbits(flags, bitorder="little").tobytes())
 
 
 def may_contain(signature: bytes | None, probes: Sequence[tuple[int, ...]]) -> bool:
@@ -81,7 +81,7 @@ def may_contain_many(signatures: Sequence[bytes | None], probes: Sequence[tuple[
         return out
     keys = np.asarray([k for term in probes for k in term], dtype=np.intp)
     starts = np.cumsum([0] + [len(term) for term in probes[:-1]]).astype(np.intp)
-    raw = b"".join(zlib.decompress(signatures[i]) for i in known)  # type: ignore[arg-type]
+    raw = b"".join(unpack(signatures[i]) for i in known)  # type: ignore[arg-type]
     bits = np.frombuffer(raw, dtype=np.uint8).reshape(len(known), BITS // 8)
     present = ((bits[:, keys >> 3] >> (keys & 7).astype(np.uint8)) & 1).astype(np.bool_)
     out[known] = np.logical_and.reduceat(present, starts, axis=1).any(axis=1)

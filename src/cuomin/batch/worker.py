@@ -21,7 +21,7 @@ from ..checker import Checker
 from ..errors import ConfigError, CuominError, DictionaryError, RuleError
 from ..model import Document, DocumentMeta, Finding
 from ..rules.dictionary import DictionaryRule
-from .assemble import assemble, content_digest, decode_document, encode_document
+from .assemble import assemble, content_digest, context_digest, decode_document, encode_document
 from .delta import subset_dictionary
 from .fingerprint import finding_row, fingerprints
 from .items import SourceItem
@@ -147,8 +147,8 @@ def extract_one(item: SourceItem) -> Extracted:
     except Exception as exc:  # one broken page must not stop a scan of a whole site
         log.warning("%s: extraction failed: %r", item.key, exc)
         return _failed(item, raw, f"无法解析（{type(exc).__name__}: {exc}）")
-    digest, signature = content_digest(doc)
     fields = _fields(doc.meta)
+    (digest, signature), findings = _check_now(doc, fields)
     return Extracted(
         key=item.key,
         raw_hash=raw,
@@ -157,7 +157,7 @@ def extract_one(item: SourceItem) -> Extracted:
         content_hash=digest,
         blob=encode_document(doc),
         signature=signature,
-        findings=_check_now(doc, fields),
+        findings=findings,
     )
 
 
@@ -173,16 +173,23 @@ def _rows(found: list[Finding]) -> list[dict[str, Any]]:
     return [finding_row(f, fp) for f, fp in zip(found, fingerprints(found))]
 
 
-def _check_now(doc: Document, fields: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """Every rule on the document just extracted: most documents need exactly this check,
-    and doing it here saves decoding the stored text again in a second job. (Copies and
-    documents whose content did not change throw the result away.)"""
+def _check_now(doc: Document, fields: dict[str, Any]) -> tuple[tuple[str, bytes], list[dict[str, Any]] | None]:
+    """The content's hash and signature, and the findings of every rule on the document
+    just extracted: most documents need exactly this check, and doing it here saves
+    decoding the stored text again in a second job. (Copies and documents whose content did
+    not change throw the findings away.) The hash is taken from the text the checker
+    normalised. Findings None: the check failed; the check job will run again and report it."""
     date = fields.get("date")
     try:
-        found = list(_checker(("all",)).iter_findings(dataclasses.replace(doc, meta=_job_meta(fields, date)), date=date))
-    except Exception:  # noqa: BLE001 - the check job will run again and report it
-        return None
-    return _rows(found)
+        checker = _checker(("all",))
+        ctx = checker.context(dataclasses.replace(doc, meta=_job_meta(fields, date)), date=date)
+    except Exception:  # noqa: BLE001 - see above
+        return content_digest(doc), None
+    digest = context_digest(ctx)
+    try:
+        return digest, _rows(list(checker.iter_context_findings(ctx)))
+    except Exception:  # noqa: BLE001 - see above
+        return digest, None
 
 
 def _failed(item: SourceItem, raw: str, error: str) -> Extracted:

@@ -184,6 +184,14 @@ class DocumentContext:
     def normalized_text(self) -> str:
         return self.normalized.text
 
+    def segment_spans(self) -> list[tuple[int, int]]:
+        """Where each segment of the document (empty ones included, as an empty span)
+        starts and ends in :attr:`normalized_text`."""
+        spans = [(0, 0)] * len(self.document.segments)
+        for index, lo, hi in zip(self._live, self._n_starts, self._n_ends):
+            spans[index] = (lo, hi)
+        return spans
+
     def start_of(self, position: int, *, normalized: bool = True) -> int:
         """Where the context at ``position`` (in :attr:`contexts`) starts in
         :attr:`normalized_text` (or in :attr:`text`)."""
