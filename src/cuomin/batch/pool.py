@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -11,6 +12,9 @@ from typing import Any, TypeVar
 from .worker import WorkerConfig, init_worker
 
 __all__ = ["WorkerPool", "default_jobs"]
+
+#: The module the fork server imports before it forks any worker.
+PRELOAD = "cuomin.batch.preload"
 
 T = TypeVar("T")
 
@@ -35,9 +39,17 @@ class WorkerPool:
         else:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                # Workers fork with the checker's modules and jieba loaded (once per fork
+                # server, which starts with the first pool of this process).
+                ctx.set_forkserver_preload([PRELOAD])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=ctx, initializer=init_worker, initargs=(config, True)
             )
+            if ctx.get_start_method() == "forkserver":
+                # Start it now: it loads the preload while the caller lists its documents
+                # (the executor would start it only with its first worker).
+                multiprocessing.forkserver.ensure_running()
 
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Future[T]:
         if self._executor is not None:

@@ -441,11 +441,11 @@ class Scanner:
         ctx = self.ctx
         run = self.ledger.begin_run(source.site, source.describe(), ctx.fingerprint, ctx.version, ctx.profile)
         log.info("run %d for %s (%s)", run.id, source.site, "resumed" if run.resumed else "new")
-        self.progress.set_total(source.count())
         started = time.monotonic()
-        pool = self.pool_factory(self._config(), self.settings.jobs)
+        pool = self.pool_factory(self._config(), self.settings.jobs)  # workers start while we count
         pipe = _Pipeline(self.ledger, ctx, self.settings, run, pool, self.progress)
         with self._running(pool, pipe, run, source.close):
+            self.progress.set_total(source.count())
             self._feed(pipe, source.items(), source.site)
             pipe.drain()
             self._feed(pipe, source.orphans(lambda paths: self.ledger.linked_parts(source.site, paths, run.id)), source.site)
