@@ -226,7 +226,7 @@ class _Pipeline:
 
     def _pump(self) -> None:
         """Handle finished work without blocking; block while too much is in flight."""
-        limit = max(2, self.pool.jobs * 3)
+        limit = max(2, self.pool.jobs * 8)
         self._wait(block=False)
         while len(self._futures) >= limit:
             self._wait(block=True)
