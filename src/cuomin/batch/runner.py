@@ -151,6 +151,7 @@ class _Pipeline:
             if not self._futures:
                 break
             self._wait(block=True)
+            self._maybe_commit()  # batch by batch, as while feeding: a crash loses little
         self.commit()
 
     # -- stages -----------------------------------------------------------------------------
