@@ -15,6 +15,7 @@ from .filters import apply_segment_filters
 from .model import Document, DocumentMeta, Finding, Location, Segment, Severity
 from .normalize import default_normalizer
 from .rules.base import DocumentContext, Hit, Rule, RuleContext
+from .rules.literals import LiteralTriggers
 from .rules.registry import discover_rules
 
 __all__ = ["Checker", "check_text", "parse_date"]
@@ -88,6 +89,7 @@ class Checker:
                 except (TypeError, ValueError) as exc:
                     raise ConfigError(f"规则 {code} 的选项有误：{exc}") from None
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self._literals = LiteralTriggers()  # the rules' plain-word triggers, searched together
 
     def _wants(self, codes: Iterable[str]) -> bool:
         """Is any code this rule can emit selected and not ignored?"""
@@ -168,8 +170,9 @@ class Checker:
                 k += 1
             occurrences.append(mine)
         return DocumentContext(
-            document, when, self.dictionary, live, whole.original, starts, whole, pairs, occurrences
-        )
+            document, when, self.dictionary, live, whole.original, starts, whole, pairs, occurrences,
+            literals=self._literals,
+        )  # fmt: skip
 
     # -- internals --------------------------------------------------------------------------
     def _keep(self, code: str) -> bool:

@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Literal
 from ..dictionary.compiled import CompiledDictionary
 from ..model import Category, Document, Segment, Severity
 from ..normalize import Normalized
+from .literals import DocumentLiterals, LiteralTriggers
 
 __all__ = ["Hit", "Rule", "RuleContext", "DocumentContext", "CODE_PATTERN"]
 
@@ -98,7 +99,8 @@ class DocumentContext:
 
     __slots__ = (
         "document", "date", "dictionary", "text", "normalized",
-        "_live", "_starts", "_n_starts", "_n_ends", "_occurrences", "_made", "_all", "_matched",
+        "_live", "_starts", "_n_starts", "_n_ends", "_occurrences", "_made", "_all", "_matched", "_literals",
+        "_literal_found",
     )  # fmt: skip
 
     def __init__(
@@ -112,11 +114,13 @@ class DocumentContext:
         normalized: Normalized,
         normalized_bounds: Sequence[tuple[int, int]],
         occurrences: Sequence[list[tuple[int, int, int]] | None] | None = None,
+        literals: LiteralTriggers | None = None,
     ) -> None:
         """``live``: the indexes (in ``document.segments``) of the non-empty segments;
         ``starts``: where each starts in ``text``; ``normalized_bounds``: where each
         starts and ends in ``normalized``; ``occurrences``: each one's share of the
-        dictionary occurrences (None: the rules scan themselves)."""
+        dictionary occurrences (None: the rules scan themselves); ``literals``: the
+        checker's plain-word triggers, searched together (None: each pattern on its own)."""
         self.document = document
         self.date = date
         self.dictionary = dictionary
@@ -130,6 +134,8 @@ class DocumentContext:
         self._made: list[RuleContext | None] = [None] * len(self._live)
         self._all: tuple[RuleContext, ...] | None = None
         self._matched: dict[tuple[re.Pattern[str], bool], list[int]] = {}
+        self._literals = literals
+        self._literal_found: dict[bool, DocumentLiterals] = {}
 
     def __len__(self) -> int:
         """The number of non-empty segments (of contexts)."""
@@ -236,6 +242,13 @@ class DocumentContext:
     def _search(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
         text = self.normalized_text if normalized else self.text
         starts = self._n_starts if normalized else self._starts
+        pid = self._literals.pattern_id(pattern) if self._literals is not None else None
+        if pid is not None:  # plain words: every such pattern's occurrences in one pass
+            assert self._literals is not None
+            found = self._literal_found.get(normalized)
+            if found is None or not found.covers(pid):
+                found = self._literal_found[normalized] = DocumentLiterals(self._literals.generation(pid), text, starts)
+            return found.segments(pid)
         found: list[int] = []
         pos = 0
         while True:
