@@ -75,8 +75,27 @@ def _count(db: Path) -> int:
         return 0
 
 
+def _busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (user, nice, system, irq, softirq)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:3]) + sum(fields[5:7])) / os.sysconf("SC_CLK_TCK")
+
+
+def calibration_ms() -> float:
+    """The machine's speed right now: a fixed pure-Python loop, best of three (ms). This
+    machine's speed moves by up to 40 % within minutes; each scan reports it beside its rate."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(range(3_000_000))
+        best = min(best, time.perf_counter() - t)
+    return round(best * 1000, 1)
+
+
 def scan(source: Path, db: Path, layer: Path, cache: Path, *extra: str, sample: bool = False) -> dict[str, object]:
     cmd = [*SCAN, str(source), "--ledger", str(db), "--dict", str(layer), "--cache-dir", str(cache), "-q", *extra]
+    calibration = calibration_ms()
+    busy = _busy_seconds()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
     samples: list[tuple[float, int, dict[str, int]]] = []
@@ -85,10 +104,11 @@ def scan(source: Path, db: Path, layer: Path, cache: Path, *extra: str, sample: 
         if sample:
             samples.append((time.monotonic() - start, _count(db), _rss_kb(proc.pid)))
     seconds = time.monotonic() - start
+    busy = _busy_seconds() - busy
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"scan failed ({proc.returncode}): {err}")
-    return {"seconds": seconds, "samples": samples}
+    return {"seconds": seconds, "samples": samples, "cpu_seconds": busy, "calibration_ms": calibration}
 
 
 def _size(db: Path) -> int:
@@ -154,6 +174,8 @@ def main() -> None:
             r = scan(source, db, layer, cache, *extra)
             assert _docs(db) == n
             results[name] = {"seconds": round(r["seconds"], 1), "articles_per_s": round(n / r["seconds"]),
+                             "cpu_ms_per_article": round(float(r["cpu_seconds"]) * 1000 / n, 2),
+                             "calibration_ms": r["calibration_ms"],
                              "ledger_mb": round(_size(db) / 1e6, 1), "open_findings": _findings(db)}  # fmt: skip
             print(name, results[name], flush=True)
         db = work / "plain_all_rules.sqlite"
