@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BoundaryChecker", "preload_tokenizer", "shared_boundary_checker"]
+__all__ = ["BoundaryChecker", "shared_boundary_checker"]
 
 _SENTENCE_ENDS = "。！？；!?;\n\r"
 
@@ -24,36 +24,6 @@ def shared_boundary_checker(cache_dir: str | None = None) -> BoundaryChecker:
     """One checker (one jieba dictionary in memory, loaded once) per cache folder for the
     whole process: the dictionary rule and the near-miss rule ask the same questions."""
     return BoundaryChecker(cache_dir)
-
-
-#: A tokenizer :func:`preload_tokenizer` loaded in this process, for every checker to share.
-_preloaded: Any = None
-
-
-def _load_tokenizer(cache_dir: Path | None) -> Any:
-    """A jieba ``Tokenizer`` with its dictionary loaded (jieba keeps a cache file of it in
-    ``cache_dir``; the dictionary is the same wherever the cache is)."""
-    import jieba  # heavy: only here
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tokenizer.tmp_dir = str(cache_dir)
-        except OSError:
-            pass
-    tokenizer.initialize()
-    return tokenizer
-
-
-def preload_tokenizer(cache_dir: str | os.PathLike[str] | None = None) -> None:
-    """Load jieba's dictionary now, for every :class:`BoundaryChecker` of this process that
-    has not loaded its own yet. The scan's fork server calls this so that its workers fork
-    with the dictionary in memory (see cuomin.batch.preload)."""
-    global _preloaded
-    if _preloaded is None:
-        _preloaded = _load_tokenizer(Path(cache_dir) if cache_dir else None)
 
 
 class BoundaryChecker:
@@ -73,7 +43,18 @@ class BoundaryChecker:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
-                    self._tokenizer = _preloaded if _preloaded is not None else _load_tokenizer(self._cache_dir)
+                    import jieba  # heavy: only here
+
+                    logging.getLogger("jieba").setLevel(logging.WARNING)
+                    tokenizer = jieba.Tokenizer()
+                    if self._cache_dir is not None:
+                        try:
+                            self._cache_dir.mkdir(parents=True, exist_ok=True)
+                            tokenizer.tmp_dir = str(self._cache_dir)
+                        except OSError:
+                            pass
+                    tokenizer.initialize()
+                    self._tokenizer = tokenizer
         return self._tokenizer
 
     def on_boundaries(self, text: str, start: int, end: int) -> bool:
