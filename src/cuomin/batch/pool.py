@@ -40,8 +40,8 @@ class WorkerPool:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if ctx.get_start_method() == "forkserver":
-                # Workers fork with the checker's modules and jieba loaded (once per fork
-                # server, which starts with the first pool of this process).
+                # Workers fork with the checker's and the rules' modules imported (once per
+                # fork server, which starts with the first pool of this process).
                 ctx.set_forkserver_preload([PRELOAD])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=ctx, initializer=init_worker, initargs=(config, True)
