@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import cuomin
 from cuomin import InputError, Part
 from cuomin.extract import decode_text, detect_format, load_document
 from cuomin.extract.lines import paragraphs
+from cuomin.extract.text import _chinese_ratio
 
 from .builders import make_docx, make_ofd, make_pdf, make_zip
 
@@ -24,6 +25,14 @@ def test_decode_round_trips_in_every_chinese_encoding(text: str, encoding: str) 
         data = text.encode(encoding)
     except UnicodeEncodeError:
         return  # GBK lacks a few code points of the range
+    if encoding in ("gb18030", "gbk"):
+        # A few GB characters can also be valid UTF-8 that reads as other Chinese text (纾亊
+        # is E7 A3 81 7E, which UTF-8 reads as 磁~): the bytes alone cannot tell, and the
+        # decoder prefers UTF-8 then, as documented. Only such texts are left out.
+        try:
+            assume(_chinese_ratio(data.decode("utf-8")) < 0.8)
+        except UnicodeDecodeError:
+            pass
     decoded, _used = decode_text(data)
     assert decoded == text
 
