@@ -44,7 +44,6 @@ _BR = "\x00"
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2014\u2026\u201c\u201d"
 _CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
 _SPACE_RE = re.compile(r"[ \t\r\n\f]+")
-_NEEDS_SPACE_RE = re.compile(r"[\t\r\n\f]|  ")
 _BR_SPACE_RE = re.compile(r" ?\x00 ?")
 _SUPPRESS_RE = re.compile(r"^\s*cuomin\s*:\s*ignore\b\s*(.*?)\s*$", re.I | re.S)
 _LEADING_CODE_RE = re.compile(r"^\s*[,，]?\s*([A-Z]{2}\d{0,3})(?=[\s,，]|$)")
@@ -73,7 +72,9 @@ def parse_date_text(text: str) -> dt.date | None:
 def _clean(text: str) -> str:
     if "\n" in text:
         text = _CJK_BREAK_RE.sub("", text)
-    if _NEEDS_SPACE_RE.search(text):
+    # Five substring tests: a C search each, far faster than one regular expression tried
+    # at every character (that was a sixth of extracting a typical page).
+    if "\t" in text or "\r" in text or "\n" in text or "\f" in text or "  " in text:
         text = _SPACE_RE.sub(" ", text)
     if _BR in text:
         text = _BR_SPACE_RE.sub("\n", text)
