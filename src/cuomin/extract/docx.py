@@ -68,20 +68,11 @@ class _Parts:
         self.w = w
         self.rels = rels
         self.links: list[tuple[str, str, bool]] = []
-        self.interesting = (w.t, w.tab, w.ptab, w.br, w.cr, w.nbh, w.txbx, w.fallback, w.hyperlink)
-
-    def _hidden_runs(self, p: Any) -> set[Any]:
-        """Runs of this paragraph marked ``w:vanish`` (hidden text); usually none."""
-        w = self.w
-        runs: set[Any] = set()
-        for vanish in p.iter(w.vanish):
-            if vanish.get(w.val, "true") in ("0", "false", "off"):
-                continue
-            rpr = vanish.getparent()
-            run = rpr.getparent() if rpr is not None else None
-            if run is not None and run.tag == w.r:
-                runs.add(run)
-        return runs
+        # The elements a paragraph's walk acts on, tested against a set: one plain pass over
+        # a paragraph is twice as fast as lxml's iter() filtering by nine tags.
+        self.interesting = frozenset(
+            (w.t, w.tab, w.ptab, w.br, w.cr, w.nbh, w.txbx, w.fallback, w.hyperlink, w.vanish)
+        )
 
     def paragraph(self, p: Any) -> tuple[str, str, list[Any]]:
         """(visible text, hidden text, text boxes inside) of one ``w:p``."""
@@ -90,12 +81,21 @@ class _Parts:
         hidden: list[str] = []
         boxes: list[Any] = []
         skipped: list[Any] = []  # text boxes and VML fallbacks: not part of this paragraph
-        hidden_runs = self._hidden_runs(p)
-        for el in p.iter(self.interesting):
+        hidden_runs: set[Any] = set()  # runs marked w:vanish (hidden text); usually none
+        interesting = self.interesting
+        for el in p.iter():
+            tag = el.tag
+            if tag not in interesting:
+                continue
             if skipped and any(a in skipped for a in el.iterancestors()):
                 continue
-            tag = el.tag
-            if tag == w.t:
+            if tag == w.vanish:  # in a run's properties, before the run's text
+                if el.get(w.val, "true") not in ("0", "false", "off"):
+                    rpr = el.getparent()
+                    run = rpr.getparent() if rpr is not None else None
+                    if run is not None and run.tag == w.r:
+                        hidden_runs.add(run)
+            elif tag == w.t:
                 if el.text:
                     if hidden_runs and el.getparent() in hidden_runs:
                         hidden.append(el.text)
@@ -169,7 +169,8 @@ class _Parts:
             col = 1
             for tc in tr.iterchildren(w.tc):
                 yield r, col, tc
-                span = tc.find(f"{w.tcPr}/{w.gridSpan}")
+                props = tc.find(w.tcPr)
+                span = props.find(w.gridSpan) if props is not None else None
                 try:
                     col += max(1, int(span.get(w.val, "1"))) if span is not None else 1
                 except ValueError:
