@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import cuomin
 from cuomin.batch.assemble import decode_document, encode_document
 from cuomin.batch.packing import pack, unpack
-from cuomin.batch.signature import build_signature, may_contain, bigram_keys
+from cuomin.batch.signature import bigram_keys, build_signature, may_contain
 
 
 @given(st.binary(max_size=4000))

@@ -21,7 +21,13 @@ from ..checker import Checker
 from ..errors import ConfigError, CuominError, DictionaryError, RuleError
 from ..model import Document, DocumentMeta, Finding
 from ..rules.dictionary import DictionaryRule
-from .assemble import assemble, content_digest, context_digest, decode_document, encode_document
+from .assemble import (
+    assemble,
+    content_digest,
+    context_digest,
+    decode_document,
+    encode_document,
+)
 from .delta import subset_dictionary
 from .fingerprint import finding_row, fingerprints
 from .items import SourceItem

@@ -245,10 +245,10 @@ class DocumentContext:
         pid = self._literals.pattern_id(pattern) if self._literals is not None else None
         if pid is not None:  # plain words: every such pattern's occurrences in one pass
             assert self._literals is not None
-            found = self._literal_found.get(normalized)
-            if found is None or not found.covers(pid):
-                found = self._literal_found[normalized] = DocumentLiterals(self._literals.generation(pid), text, starts)
-            return found.segments(pid)
+            literal = self._literal_found.get(normalized)
+            if literal is None or not literal.covers(pid):
+                literal = self._literal_found[normalized] = DocumentLiterals(self._literals.generation(pid), text, starts)
+            return literal.segments(pid)
         found: list[int] = []
         pos = 0
         while True:

@@ -119,12 +119,12 @@ def _write_documents(conn: Connection, run_id: int, updates: Sequence[DocUpdate]
         changed.setdefault(tuple(k for k, _v in items), []).append({"b_id": doc_ids[0], **{f"b_{k}": v for k, v in items}})
     for columns, rows in changed.items():
         conn.execute(update(d).where(d.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns}), rows)
-    for _columns, items in fresh.items():
+    for _columns, inserted in fresh.items():
         result = conn.execute(
-            insert(d).returning(d.c.id, sort_by_parameter_order=True), [values for _i, values in items]
+            insert(d).returning(d.c.id, sort_by_parameter_order=True), [values for _i, values in inserted]
         )
-        for (i, _values), new_id in zip(items, result.scalars()):
-            ids[i] = int(new_id)
+        for (index, _values), new_id in zip(inserted, result.scalars()):
+            ids[index] = int(new_id)
     return ids
 
 
