@@ -85,3 +85,12 @@ def test_learning_stops_at_a_bound() -> None:
     ids = [triggers.pattern_id(re.compile(f"词{i}")) for i in range(literals._MAX_PATTERNS + 10)]
     assert ids[: literals._MAX_PATTERNS] == list(range(literals._MAX_PATTERNS))
     assert ids[literals._MAX_PATTERNS :] == [None] * 10
+
+
+def test_the_formulation_rule_gates_on_plain_words_only() -> None:
+    """FM001's gates (a member after 、和及与, the second half of a pair) are written as plain
+    words so that the checker's single pass finds them: a regular expression of 136 words
+    would be tried at every character."""
+    from cuomin.rules.formulations import load_sets
+
+    assert all(literal_alternatives(p) is not None for p in load_sets().triggers)
