@@ -242,8 +242,11 @@ class DocumentContext:
     def _search(self, pattern: re.Pattern[str], normalized: bool) -> list[int]:
         text = self.normalized_text if normalized else self.text
         starts = self._n_starts if normalized else self._starts
-        pid = self._literals.pattern_id(pattern) if self._literals is not None else None
-        if pid is not None:  # plain words: every such pattern's occurrences in one pass
+        # Plain words in the normalised text: every such pattern's occurrences in one pass.
+        # (Not in the original text: the few patterns searched there are cheaper alone than
+        # a pass that must first convert that text for the automaton.)
+        pid = self._literals.pattern_id(pattern) if self._literals is not None and normalized else None
+        if pid is not None:
             assert self._literals is not None
             literal = self._literal_found.get(normalized)
             if literal is None or not literal.covers(pid):

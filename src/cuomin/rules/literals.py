@@ -9,7 +9,10 @@ tenth of that.
 
 A :class:`LiteralTriggers` belongs to a checker and learns the patterns as rules ask for
 them (the set settles after the first document); a document's occurrences are found once
-per text (normalised or original) and shared by every rule that asks.
+and shared by every rule that asks. Only patterns searched in the normalised text take this
+path: the automaton must first convert a text to UTF-8, which the normalised text pays once
+for this pass and the near-miss rule's together, while the two or three patterns searched
+in the original text cost less searched alone (measured: 26 µs against 50 µs per article).
 """
 
 from __future__ import annotations
