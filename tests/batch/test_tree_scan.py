@@ -164,3 +164,30 @@ def test_dead_links_and_broken_attachments_are_findings_of_the_article(tmp_path:
     broken = [r for r in rows if r.code.startswith("FL")]
     assert broken and all("broken.docx" in r.where for r in broken)
     assert not any("other.example" in r.match for r in rows)
+
+
+def test_documents_in_flight_stay_within_the_byte_budget(
+    small_site: tuple[Path, list[Any], Path], settings_for: Any, mini_checker: cuomin.Checker, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A site of large attachments must not have hundreds of them in flight at once: past the
+    budget the scan waits for tasks to finish (always letting one through), and loses nothing."""
+    from cuomin.batch import runner
+
+    budget = 60_000  # a few pages with their attachments
+    monkeypatch.setattr(runner, "_MAX_BYTES_IN_FLIGHT", budget)
+    seen: list[tuple[int, int]] = []
+    pump = runner._Pipeline._pump
+
+    def checked_pump(self: Any) -> None:
+        pump(self)
+        seen.append((len(self._futures), self._bytes_in_flight))
+
+    monkeypatch.setattr(runner._Pipeline, "_pump", checked_pump)
+    root, _articles, config = small_site
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        Scanner(ledger, settings_for(config=config, jobs=2, batch_size=2)).scan(TreeSource(root))
+        got = reference.actual(ledger)
+    assert got == reference.expected(root, config, mini_checker)
+    assert seen and all(n <= 1 or in_flight <= budget for n, in_flight in seen), max(seen, key=lambda s: s[1])
+    assert max(in_flight for _n, in_flight in seen) > 0

@@ -47,6 +47,8 @@ __all__ = ["Scanner", "ScanSummary"]
 log = logging.getLogger(__name__)
 _LOOKUP_BATCH: Final = 256
 _LRU_SIZE: Final = 4096
+#: Bytes of documents (pages and attachments) that extract tasks may hold at once.
+_MAX_BYTES_IN_FLIGHT: Final = 256 * 1024 * 1024
 
 _T = TypeVar("_T")
 # (findings or None, error or None, copied?) -> the document's update
@@ -88,6 +90,8 @@ class _Pipeline:
         self._keys: set[str] = set()
         self._no_copy: set[str] = set()  # check keys known to have no current copy
         self._last_commit = time.monotonic()
+        self._bytes_in_flight = 0  # bytes of the documents in extract tasks not yet handled
+        self._future_bytes: dict[Future[Any], int] = {}
 
     # -- entry points -----------------------------------------------------------------------
     def feed(self, item: SourceItem | Stamped, state: DocState | None) -> None:
@@ -159,7 +163,10 @@ class _Pipeline:
         batch, self._extract_buf = self._extract_buf, []
         if batch:
             items = [item for item, _state in batch]
-            self._futures[self.pool.submit(extract_many, items)] = ("extract", batch)
+            future = self.pool.submit(extract_many, items)
+            self._futures[future] = ("extract", batch)
+            self._future_bytes[future] = size = sum(_item_bytes(item) for item in items)
+            self._bytes_in_flight += size
 
     def _submit_checks(self) -> None:
         batch, self._check_buf = self._check_buf, []
@@ -229,7 +236,9 @@ class _Pipeline:
         """Handle finished work without blocking; block while too much is in flight."""
         limit = max(2, self.pool.jobs * 8)
         self._wait(block=False)
-        while len(self._futures) >= limit:
+        # Enough tasks in flight to keep every worker busy while a batch is written, but
+        # never more than _MAX_BYTES_IN_FLIGHT of documents (a site of large attachments).
+        while len(self._futures) >= limit or (len(self._futures) > 1 and self._bytes_in_flight > _MAX_BYTES_IN_FLIGHT):
             self._wait(block=True)
         self._maybe_commit()
 
@@ -239,6 +248,7 @@ class _Pipeline:
         done, _ = wait(list(self._futures), timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for future in done:
             kind, payload = self._futures.pop(future)
+            self._bytes_in_flight -= self._future_bytes.pop(future, 0)
             try:
                 results = future.result()
             except Exception as exc:
@@ -405,6 +415,10 @@ class _Pipeline:
         for u in batch:
             self._keys.discard(u.key)
         self.progress.advance(len(batch))
+
+
+def _item_bytes(item: SourceItem) -> int:
+    return len(item.data) + sum(len(a.data) for a in item.attachments if a.data is not None)
 
 
 def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
