@@ -39,16 +39,15 @@ class WorkerPool:
         else:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            if ctx.get_start_method() == "forkserver":
-                # Workers fork with the checker's and the rules' modules imported (once per
-                # fork server, which starts with the first pool of this process).
-                ctx.set_forkserver_preload([PRELOAD])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=ctx, initializer=init_worker, initargs=(config, True)
             )
             if ctx.get_start_method() == "forkserver":
-                # Start it now: it loads the preload while the caller lists its documents
-                # (the executor would start it only with its first worker).
+                # Workers fork with the checker's and the rules' modules imported (once per
+                # fork server, which starts with the first pool of this process). Start it
+                # now: it imports them while the caller lists its documents (the executor
+                # would start it only with its first worker).
+                ctx.set_forkserver_preload([PRELOAD])
                 multiprocessing.forkserver.ensure_running()
 
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Future[T]:

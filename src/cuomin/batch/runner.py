@@ -90,8 +90,11 @@ class _Pipeline:
         self._keys: set[str] = set()
         self._no_copy: set[str] = set()  # check keys known to have no current copy
         self._last_commit = time.monotonic()
-        self._bytes_in_flight = 0  # bytes of the documents in extract tasks not yet handled
-        self._future_bytes: dict[Future[Any], int] = {}
+        self._future_bytes: dict[Future[Any], int] = {}  # extract tasks not yet handled: their documents' bytes
+
+    @property
+    def _bytes_in_flight(self) -> int:
+        return sum(self._future_bytes.values())
 
     # -- entry points -----------------------------------------------------------------------
     def feed(self, item: SourceItem | Stamped, state: DocState | None) -> None:
@@ -165,8 +168,7 @@ class _Pipeline:
             items = [item for item, _state in batch]
             future = self.pool.submit(extract_many, items)
             self._futures[future] = ("extract", batch)
-            self._future_bytes[future] = size = sum(_item_bytes(item) for item in items)
-            self._bytes_in_flight += size
+            self._future_bytes[future] = sum(_item_bytes(item) for item in items)
 
     def _submit_checks(self) -> None:
         batch, self._check_buf = self._check_buf, []
@@ -248,7 +250,7 @@ class _Pipeline:
         done, _ = wait(list(self._futures), timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for future in done:
             kind, payload = self._futures.pop(future)
-            self._bytes_in_flight -= self._future_bytes.pop(future, 0)
+            self._future_bytes.pop(future, None)
             try:
                 results = future.result()
             except Exception as exc:

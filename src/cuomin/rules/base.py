@@ -135,7 +135,7 @@ class DocumentContext:
         self._all: tuple[RuleContext, ...] | None = None
         self._matched: dict[tuple[re.Pattern[str], bool], list[int]] = {}
         self._literals = literals
-        self._literal_found: dict[bool, DocumentLiterals] = {}
+        self._literal_found: DocumentLiterals | None = None  # in the normalised text
 
     def __len__(self) -> int:
         """The number of non-empty segments (of contexts)."""
@@ -245,13 +245,13 @@ class DocumentContext:
         # Plain words in the normalised text: every such pattern's occurrences in one pass.
         # (Not in the original text: the few patterns searched there are cheaper alone than
         # a pass that must first convert that text for the automaton.)
-        pid = self._literals.pattern_id(pattern) if self._literals is not None and normalized else None
-        if pid is not None:
-            assert self._literals is not None
-            literal = self._literal_found.get(normalized)
-            if literal is None or not literal.covers(pid):
-                literal = self._literal_found[normalized] = DocumentLiterals(self._literals.generation(pid), text, starts)
-            return literal.segments(pid)
+        if normalized and self._literals is not None:
+            pid = self._literals.pattern_id(pattern)
+            if pid is not None:
+                literal = self._literal_found
+                if literal is None or not literal.covers(pid):
+                    literal = self._literal_found = DocumentLiterals(self._literals.generation(pid), text, starts)
+                return literal.segments(pid)
         found: list[int] = []
         pos = 0
         while True:

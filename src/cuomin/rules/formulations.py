@@ -125,12 +125,15 @@ def load_sets() -> _Tables:
     ]
     set_words = tuple(re.compile("|".join(re.escape(w) for w in sorted(ws))) for ws in per_set)
     words = {w for ws in per_set for w in ws}
-    keywords = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    longest_first = sorted(words, key=len, reverse=True)
+    keywords = re.compile("|".join(re.escape(w) for w in longest_first))
     # A list member after 、和及与: plain words (每个 lead + member), which the checker finds in
     # its one pass over all plain-word triggers, instead of four alternations tried at every
     # character.
     leads = ("、", "和", "及", "与")
-    triggers = (re.compile("|".join(lead + re.escape(w) for lead in leads for w in sorted(words, key=len, reverse=True))),)
+    triggers: tuple[re.Pattern[str], ...] = (
+        re.compile("|".join(lead + re.escape(w) for lead in leads for w in longest_first)),
+    )
     triggers += tuple(re.compile(re.escape(p.second)) for p in pairs)
     return _Tables(sets, pairs, counts, keywords, triggers, set_words)
 

@@ -16,13 +16,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from ..checker import Checker
-from ..dictionary.compile_process import CompileProcess
+from ..dictionary.compile_process import CompileProcess, StackJob
 from ..errors import CuominError
 from .config import ServerConfig, StackConfig
 
@@ -82,7 +82,7 @@ def build_snapshot(config: ServerConfig, generation: int) -> Snapshot:
     return Snapshot(MappingProxyType(loaded), default, generation, dt.datetime.now(dt.timezone.utc))
 
 
-def _stack_jobs(config: ServerConfig) -> list[tuple[list[str], str | None]]:
+def _stack_jobs(config: ServerConfig) -> list[StackJob]:
     stacks, _ = config.stacks()
     return [(list(s.layers), config.cache_dir) for s in stacks]
 
@@ -172,22 +172,22 @@ class StackRegistry:
     def start_compiler(self) -> None:
         """Start the compile process and let it read the current stacks (at low priority,
         while this worker starts), so that the first reload already reuses that work."""
-        if self.compiler is None:
-            return
-        try:
-            self.compiler.prime(_stack_jobs(self.config))
-        except CuominError as exc:  # CompileFailed among them
-            log.warning("后台编译进程未能预读词库（%s）；重载时再试", exc)
+        self._in_compiler(CompileProcess.prime, "后台编译进程未能预读词库（%s）；重载时再试")
 
     def _compile_elsewhere(self) -> None:
         """Compile changed stacks in the compile process. Failures are left to the
         in-process build that follows, which reports them properly."""
+        self._in_compiler(CompileProcess.compile, "后台编译词库未成功（%s），改在本进程内编译")
+
+    def _in_compiler(self, step: Callable[[CompileProcess, Sequence[StackJob]], None], failed: str) -> None:
+        """``step`` of the compile process on the configured stacks, if there is one; a
+        failure is logged with ``failed`` (the server carries on without it)."""
         if self.compiler is None:
             return
         try:
-            self.compiler.compile(_stack_jobs(self.config))
+            step(self.compiler, _stack_jobs(self.config))
         except CuominError as exc:  # CompileFailed among them
-            log.warning("后台编译词库未成功（%s），改在本进程内编译", exc)
+            log.warning(failed, exc)
 
     def _swap(self, generation: int) -> tuple[Snapshot, float]:
         self._seen = generation
