@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..dictionary.compiled import load_dictionary
 from ..dictionary.layers import resolve_stack
+from ..dictionary.memo import CompileMemo
 from ..dictionary.merge import merge_layers
 from ..normalize import default_normalizer
 from ..rules.registry import discover_rules
@@ -55,15 +56,21 @@ class CheckContext:
     def __init__(self, ledger: Ledger, settings: ScanSettings) -> None:
         paths = [Path(p) for p in settings.dictionaries] if settings.dictionaries else None
         norm = default_normalizer()
-        compiled = load_dictionary(paths, cache_dir=settings.cache_dir, normalizer=norm)
-        merged = merge_layers(resolve_stack(paths))
+        memo = CompileMemo()  # a compile and the snapshot below parse each table once
+        compiled = load_dictionary(paths, cache_dir=settings.cache_dir, normalizer=norm, memo=memo)
         self.ledger = ledger
         self.fingerprint = compiled.fingerprint
         self.version = compiled.version
         self.entries = len(compiled)
-        self.snapshot = snapshot(merged, norm)
+        # The fingerprint covers everything the snapshot is made of: a version the ledger
+        # has seen keeps its snapshot, and the layers need not be merged again.
+        known = ledger.snapshot(self.fingerprint)
+        if known is None:
+            self.snapshot = snapshot(merge_layers(resolve_stack(paths), memo.read_records), norm)
+            ledger.save_snapshot(self.fingerprint, self.version, self.snapshot)
+        else:
+            self.snapshot = known
         self.profile = checker_profile(settings)
-        ledger.save_snapshot(self.fingerprint, self.version, self.snapshot)
         self._deltas: dict[str, DictDelta] = {}
 
     def delta_from(self, old_fingerprint: str | None) -> DictDelta:

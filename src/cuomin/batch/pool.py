@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from .worker import WorkerConfig, init_worker
 
-__all__ = ["WorkerPool", "default_jobs"]
+__all__ = ["WorkerPool", "default_jobs", "start_fork_server"]
 
 #: The module the fork server imports before it forks any worker.
 PRELOAD = "cuomin.batch.preload"
@@ -26,6 +26,22 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def start_fork_server() -> None:
+    """Start the process that forks the workers, if this platform has one and it is not
+    running yet. Workers fork with the checker's and the rules' modules imported (once per
+    fork server, which lives as long as this process); it imports them while the caller
+    goes on (loading the dictionary, listing documents), so call this as early as possible."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([PRELOAD])
+        multiprocessing.forkserver.ensure_running()
+
+
 class WorkerPool:
     """``submit(fn, arg)`` returns a Future. With one job the work runs in this process
     (no pickling, easier to debug); otherwise in ``jobs`` processes that each load the
@@ -37,18 +53,11 @@ class WorkerPool:
         if self.jobs == 1:
             init_worker(config)
         else:
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            ctx = _context()
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=ctx, initializer=init_worker, initargs=(config, True)
             )
-            if ctx.get_start_method() == "forkserver":
-                # Workers fork with the checker's and the rules' modules imported (once per
-                # fork server, which starts with the first pool of this process). Start it
-                # now: it imports them while the caller lists its documents (the executor
-                # would start it only with its first worker).
-                ctx.set_forkserver_preload([PRELOAD])
-                multiprocessing.forkserver.ensure_running()
+            start_fork_server()  # the executor would start it only with its first worker
 
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Future[T]:
         if self._executor is not None:

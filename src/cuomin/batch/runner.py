@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ from .ledger import (
     mark_missing,
     write_batch,
 )
-from .pool import WorkerPool
+from .pool import WorkerPool, start_fork_server
 from .progress import Progress
 from .sources.base import Source
 from .worker import Checked, CheckJob, Extracted, ProbeJob, WorkerConfig, check_many, extract_many, probe_many
@@ -82,6 +82,9 @@ class _Pipeline:
         self._check_buf: list[CheckJob] = []
         self._delta_buf: list[tuple[DocState, DictDelta | None]] = []
         self._futures: dict[Future[Any], tuple[str, Any]] = {}
+        # Futures put here by the thread that finishes them: a look at this queue is how the
+        # feeding loop learns of finished work (cheaper than wait() once per document).
+        self._finished: deque[Future[Any]] = deque()
         self._next_token = 0
         self._token_key: dict[int, tuple[Any, ...]] = {}
         self._waiters: dict[tuple[Any, ...], list[_Done]] = {}
@@ -166,14 +169,13 @@ class _Pipeline:
         batch, self._extract_buf = self._extract_buf, []
         if batch:
             items = [item for item, _state in batch]
-            future = self.pool.submit(extract_many, items)
-            self._futures[future] = ("extract", batch)
+            future = self._submit(extract_many, items, "extract", batch)
             self._future_bytes[future] = sum(_item_bytes(item) for item in items)
 
     def _submit_checks(self) -> None:
         batch, self._check_buf = self._check_buf, []
         if batch:
-            self._futures[self.pool.submit(check_many, batch)] = ("check", [job.token for job in batch])
+            self._submit(check_many, batch, "check", [job.token for job in batch])
 
     def _submit_deltas(self) -> None:
         batch, self._delta_buf = self._delta_buf, []
@@ -195,7 +197,7 @@ class _Pipeline:
             sigs = self.ledger.signatures(state.content_hash or "" for group in probe.values() for state, _d in group)
             for group in probe.values():
                 job = ProbeJob([sigs.get(state.content_hash or "") for state, _d in group], group[0][1].probes)
-                self._futures[self.pool.submit(probe_many, job)] = ("probe", group)
+                self._submit(probe_many, job, "probe", group)
         self._recheck(recheck)
 
     def _unaffected(self, state: DocState, delta: DictDelta) -> None:
@@ -244,12 +246,27 @@ class _Pipeline:
             self._wait(block=True)
         self._maybe_commit()
 
+    def _submit(self, fn: Callable[[Any], Any], arg: Any, kind: str, payload: Any) -> Future[Any]:
+        future = self.pool.submit(fn, arg)
+        self._futures[future] = (kind, payload)
+        future.add_done_callback(self._finished.append)
+        return future
+
     def _wait(self, block: bool) -> None:
+        """Handle the finished tasks; with ``block``, wait for one if none has finished."""
         if not self._futures:
             return
-        done, _ = wait(list(self._futures), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        done: list[Future[Any]] = []
+        while self._finished:
+            done.append(self._finished.popleft())
+        if block and not done:
+            # (wait() may return before the future's callback has queued it: handled once.)
+            done.extend(wait(list(self._futures), return_when=FIRST_COMPLETED)[0])
         for future in done:
-            kind, payload = self._futures.pop(future)
+            entry = self._futures.pop(future, None)
+            if entry is None:
+                continue  # handled already
+            kind, payload = entry
             self._future_bytes.pop(future, None)
             try:
                 results = future.result()
@@ -444,6 +461,8 @@ class Scanner:
         self.ledger = ledger
         self.settings = settings
         self.progress = progress or Progress(None, "quiet")
+        if pool_factory is None and settings.jobs > 1:
+            start_fork_server()  # it imports the workers' modules while the dictionary loads
         self.ctx = CheckContext(ledger, settings)
         #: Builds the pool that extracts and checks (another executor: see batch/spark).
         self.pool_factory = pool_factory or WorkerPool

@@ -48,12 +48,14 @@ class DocUpdate:
     parts: tuple[str, ...] | None = None
 
 
-def _in_scope(update_: DocUpdate, row: Any) -> bool:
+def _in_scope(update_: DocUpdate, code: str, entry: str | None) -> bool:
+    """Is a finding (of this code and entry) one that this update decides about? A delta
+    decides only about the dictionary findings of the entries it rechecked."""
     if update_.kind != "delta":
         return True
-    if not str(row.code).startswith("WD"):
+    if not str(code).startswith("WD"):
         return False
-    return update_.retire_all_dictionary or (update_.retire is not None and row.entry in update_.retire)
+    return update_.retire_all_dictionary or (update_.retire is not None and entry in update_.retire)
 
 
 def write_batch(ledger: Ledger, run_id: int, updates: Sequence[DocUpdate]) -> dict[str, int]:
@@ -135,8 +137,9 @@ def _write_findings(
     counts = {"findings_new": 0, "findings_resolved": 0}
     touched = {ids[i]: u for i, u in enumerate(updates) if u.findings is not None}
     existing: dict[int, list[Any]] = {}
-    # A delta that found nothing can only retire findings of the entries it rechecked.
-    narrow = {i: u for i, u in touched.items() if u.kind == "delta" and not u.findings and not u.retire_all_dictionary}
+    # A delta with part of the dictionary decides only about the findings of the entries it
+    # rechecked: only those are read (an article has a dozen findings of other entries).
+    narrow = {i: u for i, u in touched.items() if u.kind == "delta" and not u.retire_all_dictionary}
     cols = (f.c.id, f.c.document_id, f.c.fingerprint, f.c.code, f.c.entry, f.c.resolved_run, f.c.review,
             f.c.review_run)  # fmt: skip
     wide = [i for i in touched if i not in narrow]
@@ -156,7 +159,7 @@ def _write_findings(
         new = {row["fingerprint"]: row for row in u.findings}
         old = {row.fingerprint: row for row in existing.get(doc_id, [])}
         for fp, row in old.items():
-            if not _in_scope(u, row):
+            if not _in_scope(u, row.code, row.entry):
                 continue
             if fp in new:
                 values = {k: v for k, v in new[fp].items() if k != "fingerprint"}
@@ -170,7 +173,9 @@ def _write_findings(
                 reason = "retired" if (u.kind == "delta" or row.entry in u.retired_entries) else "fixed"
                 resolve.append({"b_id": row.id, "b_run": run_id, "b_reason": reason})
         for fp, new_row in new.items():
-            if fp not in old:
+            # (A finding outside the delta's scope is in the ledger already, unread: the
+            # same text was checked in full before.)
+            if fp not in old and _in_scope(u, new_row["code"], new_row["entry"]):
                 inserts.append({**new_row, "document_id": doc_id, "first_run": run_id})
     _inherit_false_positives(conn, inserts, now, run_id)
     if inserts:
