@@ -23,6 +23,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -97,15 +98,19 @@ def scan(source: Path, db: Path, layer: Path, cache: Path, *extra: str, sample: 
     calibration = calibration_ms()
     busy = _busy_seconds()
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
-    samples: list[tuple[float, int, dict[str, int]]] = []
-    while proc.poll() is None:
-        time.sleep(2.0 if sample else 0.2)
+    with tempfile.TemporaryFile() as errors:  # (a pipe could fill up and stall the scan)
+        proc = subprocess.Popen(cmd, stderr=errors)
+        samples: list[tuple[float, int, dict[str, int]]] = []
         if sample:
-            samples.append((time.monotonic() - start, _count(db), _rss_kb(proc.pid)))
-    seconds = time.monotonic() - start
-    busy = _busy_seconds() - busy
-    err = proc.stderr.read().decode() if proc.stderr else ""
+            while proc.poll() is None:
+                time.sleep(2.0)
+                samples.append((time.monotonic() - start, _count(db), _rss_kb(proc.pid)))
+        else:
+            proc.wait()  # the exact end (polling every 0.2 s overstated a 2 s rescan by up to 10 %)
+        seconds = time.monotonic() - start
+        busy = _busy_seconds() - busy
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"scan failed ({proc.returncode}): {err}")
     return {"seconds": seconds, "samples": samples, "cpu_seconds": busy, "calibration_ms": calibration}
