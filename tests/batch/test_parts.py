@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +15,7 @@ import cuomin
 from cuomin.batch.assemble import decode_document, encode_document
 from cuomin.batch.delta import DictDelta, diff, snapshot
 from cuomin.batch.fingerprint import fingerprints
-from cuomin.batch.links import is_attachment, page_links
+from cuomin.batch.links import is_attachment, page_links, resolve
 from cuomin.batch.metadata import MetaRules, UnitRule, parse_any_date
 from cuomin.batch.progress import Progress
 from cuomin.dictionary import merge_layers, resolve_stack
@@ -55,6 +56,19 @@ def test_links_resolve_and_classify() -> None:
         ("http://x.gov.cn/f/%E9%99%84%E4%BB%B6.pdf", "附件 一"), ("http://x.gov.cn/a/p.html", "页"), ("http://x.gov.cn/v.html", ""),
     ]  # fmt: skip
     assert is_attachment(links[0].url) and not is_attachment(links[1].url)
+
+
+_URL_PIECE = st.text(alphabet="ab./?#=&%:;", max_size=8)
+_BASES = st.builds(lambda scheme, host, path: f"{scheme}{host}{path}", st.sampled_from(["http://", "https://", "file:///", ""]),
+                   st.sampled_from(["x.gov.cn", "tree.invalid", ""]), _URL_PIECE)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(base=_BASES, href=_URL_PIECE)
+def test_resolve_matches_urljoin(base: str, href: str) -> None:
+    # resolve() remembers results by the base's folder: it must never differ from urljoin.
+    assert resolve(base, href) == urldefrag(urljoin(base, href))[0]
+    assert resolve(base + "p.html", href) == urldefrag(urljoin(base + "p.html", href))[0]
 
 
 _TEXT = st.text(alphabet="的一是在了人有我他这中大来上国个到说们为子和你地出道也时年", max_size=60)

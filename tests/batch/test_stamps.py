@@ -23,8 +23,8 @@ class CountingTree(TreeSource):
         super().__init__(root)
         self.reads: list[str] = []
 
-    def _read(self, path: Path) -> bytes:
-        self.reads.append(path.relative_to(self.root).as_posix())
+    def _read(self, path: str | Path) -> bytes:
+        self.reads.append(Path(path).relative_to(self.root).as_posix())
         return super()._read(path)
 
 

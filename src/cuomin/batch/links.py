@@ -6,6 +6,7 @@ run in the main process for every page; the extractor does the real parsing of t
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-__all__ = ["Link", "page_links", "is_attachment", "is_page", "ATTACHMENT_SUFFIXES", "PAGE_SUFFIXES", "file_name"]
+__all__ = ["Link", "page_links", "resolve", "is_attachment", "is_page", "ATTACHMENT_SUFFIXES", "PAGE_SUFFIXES", "file_name"]
 
 #: Files that an article links to as attachments (附件).
 ATTACHMENT_SUFFIXES: Final = frozenset(
@@ -82,12 +83,40 @@ def page_links(data: bytes | str, base: str) -> list[Link]:
     for _pos, href, label in found:
         if href.lower().startswith(_SKIP_SCHEMES):
             continue
-        url = urldefrag(urljoin(base, href))[0]
+        url = resolve(base, href)
         if not url or url in seen:
             continue
         seen.add(url)
         out.append(Link(href=href, url=url, text=label))
     return out
+
+
+def resolve(base: str, href: str) -> str:
+    """``href`` resolved against ``base``, without its fragment. A page's links mostly
+    repeat those of its neighbours (menus, footers), so results are remembered by the
+    base's folder wherever only the folder matters (``href`` has a path of its own)."""
+    if _by_folder(href) and "?" not in base and "#" not in base:
+        cut = base.rfind("/")
+        if cut > base.find("//") + 1:  # a path after the host: keep its folder
+            base = base[: cut + 1]
+    return _join(base, href)
+
+
+def _by_folder(href: str) -> bool:
+    """Does ``href`` resolve the same against a page and against the page's folder? Yes
+    for a host-relative link (``//host/a``), an absolute path and a plain relative path
+    (``a.html``, ``../f/b.pdf``); not for an empty path (``?x``, ``#x``, ``;x``, ``//``),
+    which keeps the page's. Links with a scheme are left to urljoin with the page."""
+    if ":" in href:
+        return False
+    if href.startswith("//"):
+        return href[2:3].isalnum()
+    return bool(href) and (href[0].isalnum() or href[0] in "/._-~%")
+
+
+@functools.lru_cache(maxsize=4096)
+def _join(base: str, href: str) -> str:
+    return urldefrag(urljoin(base, href))[0]
 
 
 def _suffix(url: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -27,6 +27,20 @@ log = logging.getLogger(__name__)
 #: The default ledger: a SQLite file in the current directory.
 DEFAULT_LEDGER = "cuomin-ledger.sqlite"
 _LOOKUP_CHUNK = 500
+
+# Lookups a scan makes for every batch, built once: building a statement costs more than
+# running it (270 against 100 µs for find_copies on SQLite).
+_COPIES = (
+    select(s.documents.c.check_key, func.min(s.documents.c.id))
+    .where(s.documents.c.check_key.in_(bindparam("keys", expanding=True)),
+           s.documents.c.dict_fingerprint == bindparam("fingerprint"), s.documents.c.profile == bindparam("profile"),
+           s.documents.c.status == "ok")  # fmt: skip
+    .group_by(s.documents.c.check_key)
+)
+_TEXTS = select(s.texts.c.content_hash, s.texts.c.data).where(s.texts.c.content_hash.in_(bindparam("keys", expanding=True)))
+_SIGNATURES = select(s.texts.c.content_hash, s.texts.c.bigrams).where(
+    s.texts.c.content_hash.in_(bindparam("keys", expanding=True))
+)
 
 
 def ledger_url(target: str | os.PathLike[str]) -> str:
@@ -228,18 +242,12 @@ class Ledger:
     def find_copies(self, check_keys: Sequence[str], fingerprint: str, profile: str) -> dict[str, int]:
         """For each check key that has a document checked with this dictionary and these
         rules, one such document."""
-        d = s.documents
         out: dict[str, int] = {}
         wanted = sorted(set(check_keys))
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _LOOKUP_CHUNK):
-                rows = conn.execute(
-                    select(d.c.check_key, func.min(d.c.id))
-                    .where(d.c.check_key.in_(wanted[i : i + _LOOKUP_CHUNK]), d.c.dict_fingerprint == fingerprint,
-                           d.c.profile == profile, d.c.status == "ok")  # fmt: skip
-                    .group_by(d.c.check_key)
-                )
-                out.update((k, int(v)) for k, v in rows)
+                params = {"keys": wanted[i : i + _LOOKUP_CHUNK], "fingerprint": fingerprint, "profile": profile}
+                out.update((k, int(v)) for k, v in conn.execute(_COPIES, params))
         return out
 
     def open_findings(self, document_id: int) -> list[dict[str, Any]]:
@@ -262,10 +270,7 @@ class Ledger:
         out: dict[str, bytes] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _LOOKUP_CHUNK):
-                chunk = wanted[i : i + _LOOKUP_CHUNK]
-                for h, data in conn.execute(
-                    select(s.texts.c.content_hash, s.texts.c.data).where(s.texts.c.content_hash.in_(chunk))
-                ):
+                for h, data in conn.execute(_TEXTS, {"keys": wanted[i : i + _LOOKUP_CHUNK]}):
                     out[h] = bytes(data)
         return out
 
@@ -274,10 +279,7 @@ class Ledger:
         out: dict[str, bytes | None] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _LOOKUP_CHUNK):
-                chunk = wanted[i : i + _LOOKUP_CHUNK]
-                for h, sig in conn.execute(
-                    select(s.texts.c.content_hash, s.texts.c.bigrams).where(s.texts.c.content_hash.in_(chunk))
-                ):
+                for h, sig in conn.execute(_SIGNATURES, {"keys": wanted[i : i + _LOOKUP_CHUNK]}):
                     out[h] = None if sig is None else bytes(sig)
         return out
 

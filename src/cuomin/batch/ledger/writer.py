@@ -21,6 +21,9 @@ from .store import DocState, Ledger
 
 __all__ = ["DocUpdate", "write_batch", "mark_missing", "collect_texts", "COUNTERS"]
 
+#: Keys per query when reading back the ids of new documents.
+_ID_CHUNK = 500
+
 COUNTERS = ("docs_seen", "docs_checked", "docs_copied", "docs_delta", "docs_unchanged", "docs_failed",
             "findings_new", "findings_resolved")  # fmt: skip
 
@@ -121,12 +124,20 @@ def _write_documents(conn: Connection, run_id: int, updates: Sequence[DocUpdate]
         changed.setdefault(tuple(k for k, _v in items), []).append({"b_id": doc_ids[0], **{f"b_{k}": v for k, v in items}})
     for columns, rows in changed.items():
         conn.execute(update(d).where(d.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns}), rows)
+    # New rows: one executemany per group, then their ids by (site, key), which are unique.
+    # (An INSERT … RETURNING in parameter order runs row by row on SQLite: 50 µs a row.)
+    wanted: dict[tuple[str, str], int] = {}
     for _columns, inserted in fresh.items():
-        result = conn.execute(
-            insert(d).returning(d.c.id, sort_by_parameter_order=True), [values for _i, values in inserted]
-        )
-        for (index, _values), new_id in zip(inserted, result.scalars()):
-            ids[index] = int(new_id)
+        conn.execute(insert(d), [values for _i, values in inserted])
+        wanted.update(((values["site"], values["key"]), index) for index, values in inserted)
+    by_site: dict[str, list[str]] = {}
+    for site, key in wanted:
+        by_site.setdefault(site, []).append(key)
+    for site, keys in by_site.items():
+        for i in range(0, len(keys), _ID_CHUNK):
+            rows = conn.execute(select(d.c.key, d.c.id).where(d.c.site == site, d.c.key.in_(keys[i : i + _ID_CHUNK])))
+            for key, new_id in rows:
+                ids[wanted[(site, key)]] = int(new_id)
     return ids
 
 

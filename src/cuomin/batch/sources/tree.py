@@ -44,6 +44,8 @@ _ROOT: Final = "http://tree.invalid/"
 #: Larger files are not read (recorded as an attachment that could not be opened).
 MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _ARTICLE_SUFFIXES: Final = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+#: Links and pages remembered at most (see TreeSource._classify).
+_MEMO_SIZE: Final = 8192
 
 
 def _file_stamp(kind: str, rel: str, st: os.stat_result | None = None) -> bytes:
@@ -61,6 +63,8 @@ class TreeSource:
             raise InputError(f"不是目录：{root}")
         self.site = site or self.root.name
         self.base_url = base_url.rstrip("/") + "/" if base_url else None
+        self._links: dict[str, tuple[str | None, bool, bool]] = {}
+        self._pages: dict[str, bool] = {}
 
     def describe(self) -> str:
         return f"tree:{self.root}"
@@ -68,17 +72,16 @@ class TreeSource:
     def close(self) -> None:
         pass
 
-    def _walk(self) -> Iterator[tuple[str, Path]]:
-        """(posix relative path, path) of every file, in a stable order."""
+    def _walk(self) -> Iterator[tuple[str, str]]:
+        """(posix relative path, file system path) of every file, in a stable order."""
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            base = Path(dirpath)
             rel_dir = os.path.relpath(dirpath, self.root)  # once per folder, not per file
             prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                yield prefix + name, base / name
+                yield prefix + name, os.path.join(dirpath, name)
 
     def count(self) -> int:
         return sum(1 for rel, _p in self._walk() if posixpath.splitext(rel)[1].lower() in _ARTICLE_SUFFIXES)
@@ -100,19 +103,41 @@ class TreeSource:
             return None
         return rel
 
-    def _read(self, path: Path) -> bytes:
-        size = path.stat().st_size
+    def _classify(self, url: str) -> tuple[str | None, bool, bool]:
+        """(path in the tree or None, attachment?, page?) of a resolved link, remembered:
+        every page repeats its menus' links."""
+        known = self._links.get(url)
+        if known is None:
+            if len(self._links) >= _MEMO_SIZE:
+                self._links.clear()
+            known = self._links[url] = (self._to_rel(url), is_attachment(url), is_page(url))
+        return known
+
+    def _page_exists(self, target: str) -> bool:
+        """Does the linked page exist? Remembered for the scan (a stamp covers which pages
+        exist: a page added or removed makes the next scan read every article again)."""
+        found = self._pages.get(target)
+        if found is None:
+            if len(self._pages) >= _MEMO_SIZE:
+                self._pages.clear()
+            found = self._pages[target] = (self.root / target).exists()
+        return found
+
+    def _read(self, path: str | Path) -> bytes:
+        size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             raise OSError(f"文件过大（{size // (1024 * 1024)} MB）")
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read()
 
     def items(self) -> Iterator[Stamped]:
+        self._pages.clear()  # pages may have come or gone since the last scan
         surroundings = self._surroundings()
         for rel, path in self._walk():
             if posixpath.splitext(rel)[1].lower() not in _ARTICLE_SUFFIXES:
                 continue
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError as exc:
                 log.warning("%s: %s", path, exc)
                 continue
@@ -131,12 +156,12 @@ class TreeSource:
                 h.update(_file_stamp("p", rel))
                 continue
             try:
-                h.update(_file_stamp("f", rel, path.stat()))
+                h.update(_file_stamp("f", rel, os.stat(path)))
             except OSError:
                 h.update(_file_stamp("x", rel))
         return h.digest()
 
-    def _load(self, rel: str, path: Path, stamp: str) -> SourceItem | None:
+    def _load(self, rel: str, path: str, stamp: str) -> SourceItem | None:
         try:
             data = self._read(path)
         except OSError as exc:
@@ -148,10 +173,10 @@ class TreeSource:
         attachments: list[Attachment] = []
         problems = []
         for link in page_links(data, _ROOT + rel):
-            target = self._to_rel(link.url)
+            target, attachment, page = self._classify(link.url)
             if target is None or target == rel:
                 continue
-            if is_attachment(link.url):
+            if attachment:
                 name = file_name(link.url)
                 file = self.root / target
                 if not file.is_file():
@@ -161,7 +186,7 @@ class TreeSource:
                     attachments.append(Attachment(name, target, data=self._read(file)))
                 except OSError as exc:
                     attachments.append(Attachment(name, target, error=str(exc)))
-            elif is_page(link.url) and not (self.root / target).exists():
+            elif page and not self._page_exists(target):
                 problems.append(
                     problem(CODE_DEAD_LINK, Category.LINK, Severity.ERROR, link.href,
                             f"链接指向的页面不存在（死链）：{target}", context=link.text or link.href,
@@ -181,7 +206,7 @@ class TreeSource:
 
     def orphans(self, linked: LinkedLookup) -> Iterator[SourceItem]:
         """Checkable files that no article links to, as documents of their own."""
-        batch: list[tuple[str, Path]] = []
+        batch: list[tuple[str, str]] = []
         for rel, path in self._walk():
             suffix = posixpath.splitext(rel)[1].lower()
             if suffix in _ARTICLE_SUFFIXES or suffix in PAGE_SUFFIXES:
@@ -197,7 +222,7 @@ class TreeSource:
         if batch:
             yield from self._unlinked(batch, linked)
 
-    def _unlinked(self, batch: list[tuple[str, Path]], linked: LinkedLookup) -> Iterator[SourceItem]:
+    def _unlinked(self, batch: list[tuple[str, str]], linked: LinkedLookup) -> Iterator[SourceItem]:
         known = linked([rel for rel, _p in batch])
         for rel, path in batch:
             if rel in known:
