@@ -113,17 +113,20 @@ class _Frame:
         self.hidden_root = False
 
 
-def _label(el: Any, tag: str, parent: _Frame) -> str:
+def _label(attrs: dict[str, str], tag: str, parent: _Frame) -> str:
     counts = parent.counts
     n = counts.get(tag, 0) + 1
     counts[tag] = n
-    ident = el.get("id")
+    ident = attrs.get("id")
     if ident:
         label = f"{tag}#{ident}"
     else:
-        cls = el.get("class")
+        cls = attrs.get("class")
         label = f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
     return f"{label}[{n}]" if n > 1 else label
+
+
+_NO_ATTRIBUTES: dict[str, str] = {}  # shared, never written
 
 
 class _HtmlWalker:
@@ -133,21 +136,29 @@ class _HtmlWalker:
         self.links: list[tuple[str, str, bool]] = []
         self.pending: list[tuple[str, str]] = []
         self.paragraphs = 0
+        self._styles: dict[str, bool] = {}  # inline style → hides? (pages repeat a few styles)
 
-    def _is_hidden(self, el: Any, tag: str) -> bool:
+    def _is_hidden(self, attrs: dict[str, str], tag: str) -> bool:
+        """Does this element (with these attributes) hide its content?"""
         if tag in _HIDDEN_TAGS:
             return True
-        style = el.get("style")
-        if style and hides(style):
-            return True
-        if el.get("hidden") is not None and tag != "input":
+        if not attrs:
+            return False
+        style = attrs.get("style")
+        if style:
+            verdict = self._styles.get(style)
+            if verdict is None:
+                verdict = self._styles[style] = hides(style)
+            if verdict:
+                return True
+        if "hidden" in attrs and tag != "input":
             return True
         rules = self.rules
         if rules:
-            cls = el.get("class")
+            cls = attrs.get("class")
             if cls and rules.classes and any(c in rules.classes for c in cls.split()):
                 return True
-            ident = el.get("id")
+            ident = attrs.get("id")
             if ident and ident in rules.ids:
                 return True
         return False
@@ -176,34 +187,34 @@ class _HtmlWalker:
             loc = Location(Part.BODY, paragraph=self.paragraphs, element=frame.path)
         self.emit(text, loc)
 
-    def _attributes(self, el: Any, tag: str, where: _Frame, hidden: bool) -> None:
+    def _attributes(self, attrs: dict[str, str], tag: str, where: _Frame, hidden: bool) -> None:
         part = Part.HIDDEN if hidden else Part.BODY
         if tag in _ALT_TAGS:
-            alt = el.get("alt")
+            alt = attrs.get("alt")
             if alt and alt.strip():
                 self.emit(alt, Location(part, element=f"{where.path} {tag}@alt"), block=False)
-        title = el.get("title")
+        title = attrs.get("title")
         if title and title.strip() and tag != "a":
             self.emit(title, Location(part, element=f"{where.path} {tag}@title"), block=False)
 
-    def _link(self, el: Any, tag: str, where: _Frame, hidden: bool) -> None:
-        href = el.get("href")
+    def _link(self, el: Any, attrs: dict[str, str], tag: str, where: _Frame, hidden: bool) -> None:
+        href = attrs.get("href")
         if href is None:
             return
-        text = _clean("".join(el.itertext()) if tag == "a" else el.get("alt") or "")
+        text = _clean("".join(el.itertext()) if tag == "a" else attrs.get("alt") or "")
         self.links.append((href.strip(), text, hidden))
-        title = el.get("title")
+        title = attrs.get("title")
         if title and title.strip() and _clean(title) != text:
             part = Part.HIDDEN if hidden else Part.BODY
             self.emit(title, Location(part, element=f"{where.path} a@title"), block=False)
 
-    def _open(self, el: Any, tag: str, frames: list[_Frame]) -> _Frame:
+    def _open(self, attrs: dict[str, str], tag: str, frames: list[_Frame]) -> _Frame:
         """A frame for a block element (or a hidden root): path, part, table coordinates."""
         parent = frames[-1] if frames else None
         if parent is None:
             frame = _Frame(tag, tag, None)
         else:
-            label = _label(el, tag, parent)
+            label = _label(attrs, tag, parent)
             # Anchored at the nearest element with an id, as a CSS selector would be.
             frame = _Frame(tag, label if "#" in label else f"{parent.path}>{label}", parent)
         if tag in _PART_TAGS:
@@ -219,7 +230,7 @@ class _HtmlWalker:
             c = (row.cols if row is not None else 0) + 1
             if row is not None:
                 try:
-                    row.cols += max(1, int(el.get("colspan") or 1))
+                    row.cols += max(1, int(attrs.get("colspan") or 1))
                 except ValueError:
                     row.cols += 1
             frame.cell = f"r{r}c{c}"
@@ -236,25 +247,31 @@ class _HtmlWalker:
         for event, el in walker:
             if event == "comment":
                 self.pending.extend(_suppressions(el.text or ""))
-                if el.tail:
-                    (hbuf if hidden else buf).append(el.tail)
+                tail = el.tail  # (each read of text or tail decodes it anew: read once)
+                if tail:
+                    (hbuf if hidden else buf).append(tail)
                 continue
             tag = el.tag
             if not isinstance(tag, str):  # processing instruction, entity
-                if event == "end" and el.tail:
-                    (hbuf if hidden else buf).append(el.tail)
+                if event == "end":
+                    tail = el.tail
+                    if tail:
+                        (hbuf if hidden else buf).append(tail)
                 continue
             if event == "start":
                 if tag in _SKIP:
                     walker.skip_subtree()
                     opened.append(False)
                     continue
+                # One read of the attributes (most elements have none).
+                items = el.items()
+                attrs = dict(items) if items else _NO_ATTRIBUTES
                 is_block = tag in blocks
-                hides_here = not hidden and self._is_hidden(el, tag)
+                hides_here = not hidden and self._is_hidden(attrs, tag)
                 if is_block or hides_here:
                     if is_block and buf and not hidden and frames:
                         self._flush(buf, frames[-1])
-                    frame = self._open(el, tag, frames)
+                    frame = self._open(attrs, tag, frames)
                     if hides_here:
                         frame.hidden_root = True
                         hidden = True
@@ -266,24 +283,27 @@ class _HtmlWalker:
                     opened.append(False)
                     if tag == "br":
                         (hbuf if hidden else buf).append(_BR)
-                if (tag == "a" or tag == "area") and frames:
-                    self._link(el, tag, frames[-1], hidden)
-                if frames and (tag in _ALT_TAGS or el.get("title") is not None):
-                    self._attributes(el, tag, frames[-1], hidden)
-                if el.text:
-                    (hbuf if hidden else buf).append(el.text)
+                if attrs and frames:
+                    if tag == "a" or tag == "area":
+                        self._link(el, attrs, tag, frames[-1], hidden)
+                    if tag in _ALT_TAGS or "title" in attrs:
+                        self._attributes(attrs, tag, frames[-1], hidden)
+                text = el.text
+                if text:
+                    (hbuf if hidden else buf).append(text)
                 continue
             if opened.pop():
                 frame = frames.pop()
                 if frame.hidden_root:
                     hidden = False
-                    text = "".join(hbuf)
+                    hidden_text = "".join(hbuf)
                     hbuf.clear()
-                    self.emit(text, Location(Part.HIDDEN, element=frame.path))
+                    self.emit(hidden_text, Location(Part.HIDDEN, element=frame.path))
                 elif buf and not hidden:
                     self._flush(buf, frame)
-            if el.tail:
-                (hbuf if hidden else buf).append(el.tail)
+            tail = el.tail
+            if tail:
+                (hbuf if hidden else buf).append(tail)
         if buf:
             self._flush(buf, _Frame("body", "body", None))
 
