@@ -116,6 +116,17 @@ def test_fast_paths_on_real_text(checker: cuomin.Checker, corpus_dir: Path) -> N
             assert _as_run(rule, ctx) == _every_segment(rule, ctx), (rule.code, path.name)
 
 
+def test_document_context_finds_segments_by_part(checker: cuomin.Checker) -> None:
+    hidden, title = Location(Part.HIDDEN), Location(Part.TITLE)
+    doc = Document(segments=(Segment("标题", title), Segment("正文"), Segment("", hidden), Segment("隐藏", hidden),
+                             Segment("再一段", Location(Part.BODY)), Segment("又藏", hidden)))  # fmt: skip
+    ctx = checker.context(doc, date="2024-06-01")
+    assert [c.index for c in ctx.in_parts((Part.HIDDEN,))] == [3, 5]  # the empty one has no context
+    assert [c.index for c in ctx.in_parts((Part.HIDDEN, Part.TITLE))] == [0, 3, 5]  # in document order
+    assert [c.index for c in ctx.in_parts((Part.BODY,))] == [4]  # a segment without a location has no part
+    assert ctx.in_parts((Part.META,)) == []
+
+
 def test_document_context_locates_segments(checker: cuomin.Checker) -> None:
     doc = Document(segments=(Segment("甲乙"), Segment(""), Segment("丙　丁"), Segment("戊")))
     ctx = checker.context(doc, date="2024-06-01")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..dictionary.compiled import CompiledDictionary
-from ..model import Category, Document, Segment, Severity
+from ..model import Category, Document, Part, Segment, Severity
 from ..normalize import Normalized
 from .literals import DocumentLiterals, LiteralTriggers
 
@@ -100,7 +100,7 @@ class DocumentContext:
     __slots__ = (
         "document", "date", "dictionary", "text", "normalized",
         "_live", "_starts", "_n_starts", "_n_ends", "_occurrences", "_made", "_all", "_matched", "_literals",
-        "_literal_found",
+        "_literal_found", "_by_part",
     )  # fmt: skip
 
     def __init__(
@@ -136,6 +136,7 @@ class DocumentContext:
         self._matched: dict[tuple[re.Pattern[str], bool], list[int]] = {}
         self._literals = literals
         self._literal_found: DocumentLiterals | None = None  # in the normalised text
+        self._by_part: dict[Part, list[int]] | None = None  # positions of the segments of each part
 
     def __len__(self) -> int:
         """The number of non-empty segments (of contexts)."""
@@ -178,6 +179,20 @@ class DocumentContext:
         contexts of the others)."""
         segments = self.document.segments
         return [self.context(i) for i, index in enumerate(self._live) if predicate(segments[index])]
+
+    def in_parts(self, parts: Iterable[Part]) -> list[RuleContext]:
+        """The contexts, in order, of the non-empty segments located in one of ``parts``
+        (the segments are sorted by part once per document, for every rule that asks)."""
+        by_part = self._by_part
+        if by_part is None:
+            by_part = self._by_part = {}
+            segments = self.document.segments
+            for position, index in enumerate(self._live):
+                loc = segments[index].location
+                if loc is not None:
+                    by_part.setdefault(loc.part, []).append(position)
+        found = sorted(position for part in parts for position in by_part.get(part, ()))
+        return [self.context(position) for position in found]
 
     def with_occurrences(self) -> list[RuleContext]:
         """The contexts, in order, of segments that hold a dictionary occurrence (all of

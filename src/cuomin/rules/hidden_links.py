@@ -277,7 +277,7 @@ class HiddenTextRule(Rule):
     description = "隐藏元素中的文字：含赌博、色情等垃圾词时为严重，页面可见部分没有的其他较长隐藏文字为提醒"
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
-        return self.check_contexts(doc.where(lambda s: _part(s) is Part.HIDDEN))
+        return self.check_contexts(doc.in_parts((Part.HIDDEN,)))
 
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -342,6 +342,8 @@ class SpamWordRule(Rule):
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
         # Titles, meta and link texts; elsewhere only segments holding a spam link's label.
         labels = _spam_labels(doc.document.links)
+        if not labels:
+            return self.check_contexts(doc.in_parts(_SPAM_PARTS))
         return self.check_contexts(
             doc.where(
                 lambda s: _part(s) in _SPAM_PARTS
