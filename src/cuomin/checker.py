@@ -139,7 +139,7 @@ class Checker:
                 raise
             except Exception as exc:
                 raise RuleError(f"规则 {rule.code}（{rule.name}）检查时出错：{exc!r}") from exc
-        for ctx in doc.where(lambda s: bool(s.suppressions)):
+        for ctx in doc.with_suppressions():
             hits.setdefault(ctx.index, (ctx, []))
         for index in sorted(hits):
             ctx, mine = hits[index]
@@ -160,10 +160,10 @@ class Checker:
         whole, starts, pairs = self.normalizer.normalize_joined([document.segments[i].text for i in live])
         found = self.dictionary.scan(whole) if live else []
         occurrences: list[list[tuple[int, int, int]] | None] = []
-        k = 0
+        k, n_found = 0, len(found)
         for n_start, n_end in pairs:
             mine: list[tuple[int, int, int]] = []
-            while k < len(found) and found[k][1] <= n_end:
+            while k < n_found and found[k][1] <= n_end:
                 s, e, key = found[k]
                 if s >= n_start:
                     mine.append((s - n_start, e - n_start, key))

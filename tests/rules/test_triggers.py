@@ -125,6 +125,9 @@ def test_document_context_finds_segments_by_part(checker: cuomin.Checker) -> Non
     assert [c.index for c in ctx.in_parts((Part.HIDDEN, Part.TITLE))] == [0, 3, 5]  # in document order
     assert [c.index for c in ctx.in_parts((Part.BODY,))] == [4]  # a segment without a location has no part
     assert ctx.in_parts((Part.META,)) == []
+    marked = Document(segments=(Segment("甲"), Segment("", suppressions=(("WD", "理由"),)),
+                                Segment("乙", suppressions=(("", ""),)), Segment("丙")))  # fmt: skip
+    assert [c.index for c in checker.context(marked, date="2024-06-01").with_suppressions()] == [2]
 
 
 def test_document_context_locates_segments(checker: cuomin.Checker) -> None:

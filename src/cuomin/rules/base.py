@@ -100,7 +100,7 @@ class DocumentContext:
     __slots__ = (
         "document", "date", "dictionary", "text", "normalized",
         "_live", "_starts", "_n_starts", "_n_ends", "_occurrences", "_made", "_all", "_matched", "_literals",
-        "_literal_found", "_by_part",
+        "_literal_found", "_by_part", "_suppressed",
     )  # fmt: skip
 
     def __init__(
@@ -137,6 +137,7 @@ class DocumentContext:
         self._literals = literals
         self._literal_found: DocumentLiterals | None = None  # in the normalised text
         self._by_part: dict[Part, list[int]] | None = None  # positions of the segments of each part
+        self._suppressed: list[int] | None = None  # positions of the segments with suppressions
 
     def __len__(self) -> int:
         """The number of non-empty segments (of contexts)."""
@@ -192,6 +193,15 @@ class DocumentContext:
                 if loc is not None:
                     by_part.setdefault(loc.part, []).append(position)
         found = sorted(position for part in parts for position in by_part.get(part, ()))
+        return [self.context(position) for position in found]
+
+    def with_suppressions(self) -> list[RuleContext]:
+        """The contexts, in order, of the non-empty segments that carry inline
+        suppressions (found once per document: the checker and SP001 both ask)."""
+        found = self._suppressed
+        if found is None:
+            segments = self.document.segments
+            found = self._suppressed = [p for p, index in enumerate(self._live) if segments[index].suppressions]
         return [self.context(position) for position in found]
 
     def with_occurrences(self) -> list[RuleContext]:

@@ -56,7 +56,7 @@ class SuppressionRule(Rule):
         return self._known
 
     def check_document(self, doc: DocumentContext) -> Iterator[tuple[RuleContext, Hit]]:
-        return self.check_contexts(doc.where(lambda s: bool(s.suppressions)))
+        return self.check_contexts(doc.with_suppressions())
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not ctx.segment.suppressions:
