@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, overload
+from typing import Any, Final, cast, overload
 
 import ahocorasick
 import numpy as np
@@ -246,7 +246,8 @@ class CompiledDictionary:
             table = {
                 "compiler": COMPILER_VERSION,
                 "ids": tuple(self._ids),
-                "rows": tuple(marshal.dumps(self.entries.row(i)) for i in range(len(self._ids))),
+                # (rows hold only str, int, None and tuples of them: what marshal takes)
+                "rows": tuple(marshal.dumps(cast(Any, self.entries.row(i))) for i in range(len(self._ids))),
                 "key_text": tuple(self.key_text),
                 "key_hits": tuple(self.key_hits),
                 "key_allows": tuple(self.key_allows),

@@ -208,7 +208,7 @@ class Ledger:
             for i in range(0, len(keys), _LOOKUP_CHUNK):
                 chunk = list(keys[i : i + _LOOKUP_CHUNK])
                 for row in conn.execute(select(*cols).where(d.c.site == site, d.c.key.in_(chunk))):
-                    out[row.key] = DocState(*row)  # type: ignore[call-arg]  # columns in field order
+                    out[row.key] = DocState(*row)  # columns in field order
         return out
 
     def iter_states(self, site: str | None, batch: int = 500) -> Iterable[list[DocState]]:

@@ -135,8 +135,8 @@ def _write_documents(conn: Connection, run_id: int, updates: Sequence[DocUpdate]
         by_site.setdefault(site, []).append(key)
     for site, keys in by_site.items():
         for i in range(0, len(keys), _ID_CHUNK):
-            rows = conn.execute(select(d.c.key, d.c.id).where(d.c.site == site, d.c.key.in_(keys[i : i + _ID_CHUNK])))
-            for key, new_id in rows:
+            query = select(d.c.key, d.c.id).where(d.c.site == site, d.c.key.in_(keys[i : i + _ID_CHUNK]))
+            for key, new_id in conn.execute(query):
                 ids[wanted[(site, key)]] = int(new_id)
     return ids
 
