@@ -124,14 +124,15 @@ def assemble(item: SourceItem, rules: MetaRules) -> Document:
     )
 
 
-#: Part → its value: an enum's ``.value`` is a slow property, read here for every segment.
-_PART_VALUE: Final = {part: part.value for part in Part}
+#: Part → its value: an enum's ``.value`` is a slow property, and the batch scan needs it
+#: for every segment and finding it stores or fingerprints.
+PART_VALUE: Final = {part: part.value for part in Part}
 
 
 def _loc_key(loc: Location | None) -> str:
     if loc is None:
         return "-"
-    return f"{_PART_VALUE[loc.part]}|{loc.file or ''}|{loc.page or ''}|{loc.paragraph or ''}|{loc.sheet or ''}|{loc.cell or ''}"
+    return f"{PART_VALUE[loc.part]}|{loc.file or ''}|{loc.page or ''}|{loc.paragraph or ''}|{loc.sheet or ''}|{loc.cell or ''}"
 
 
 def content_hash(doc: Document) -> str:
@@ -182,7 +183,7 @@ def _digest(doc: Document, whole: Normalized, spans: Sequence[tuple[int, int]]) 
 def _loc_to_list(loc: Location | None) -> list[Any] | None:
     if loc is None:
         return None
-    return [_PART_VALUE[loc.part], loc.file, loc.page, loc.paragraph, loc.sheet, loc.cell, loc.element]
+    return [PART_VALUE[loc.part], loc.file, loc.page, loc.paragraph, loc.sheet, loc.cell, loc.element]
 
 
 def _loc_from_list(data: list[Any] | None) -> Location | None:

@@ -15,17 +15,14 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from ..checker import CONTEXT_WIDTH
-from ..model import Finding, Part
+from ..model import Finding
 from ..normalize import default_normalizer
+from .assemble import PART_VALUE
 
 __all__ = ["fingerprints", "finding_row", "FINGERPRINT_CONTEXT"]
 
 #: Characters of context on each side that a fingerprint includes.
 FINGERPRINT_CONTEXT: Final = 6
-
-
-#: Part → its value (an enum's ``.value`` is a slow property).
-_PART_VALUE: Final = {part: part.value for part in Part}
 
 
 def _lead(f: Finding) -> int:
@@ -49,7 +46,7 @@ def _base(f: Finding) -> str:
     after_n = text[end : end + FINGERPRINT_CONTEXT]
     match_n = text[start:end]
     loc = f.location
-    where = "" if loc is None else f"{_PART_VALUE[loc.part]}|{loc.file or ''}|{loc.sheet or ''}"
+    where = "" if loc is None else f"{PART_VALUE[loc.part]}|{loc.file or ''}|{loc.sheet or ''}"
     what = f.entry if f.code.startswith("WD") else f"{f.code}|{f.entry}"
     return "\x1f".join((what, match_n, before_n, after_n, where))
 

@@ -18,9 +18,9 @@ import hashlib
 import logging
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from ...errors import InputError
@@ -46,6 +46,19 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _ARTICLE_SUFFIXES: Final = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 #: Links and pages remembered at most (see TreeSource._classify).
 _MEMO_SIZE: Final = 8192
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[str, _V], key: str, make: Callable[[], _V]) -> _V:
+    """``memo[key]``, made on first use; a full memo starts again empty (at most _MEMO_SIZE)."""
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    value = memo[key] = make()
+    return value
 
 
 def _file_stamp(kind: str, rel: str, st: os.stat_result | None = None) -> bytes:
@@ -106,22 +119,12 @@ class TreeSource:
     def _classify(self, url: str) -> tuple[str | None, bool, bool]:
         """(path in the tree or None, attachment?, page?) of a resolved link, remembered:
         every page repeats its menus' links."""
-        known = self._links.get(url)
-        if known is None:
-            if len(self._links) >= _MEMO_SIZE:
-                self._links.clear()
-            known = self._links[url] = (self._to_rel(url), is_attachment(url), is_page(url))
-        return known
+        return _remember(self._links, url, lambda: (self._to_rel(url), is_attachment(url), is_page(url)))
 
     def _page_exists(self, target: str) -> bool:
         """Does the linked page exist? Remembered for the scan (a stamp covers which pages
         exist: a page added or removed makes the next scan read every article again)."""
-        found = self._pages.get(target)
-        if found is None:
-            if len(self._pages) >= _MEMO_SIZE:
-                self._pages.clear()
-            found = self._pages[target] = (self.root / target).exists()
-        return found
+        return _remember(self._pages, target, lambda: (self.root / target).exists())
 
     def _read(self, path: str | Path) -> bytes:
         size = os.stat(path).st_size
